@@ -1,0 +1,384 @@
+"""Offline, deterministic rendering of charts and tables for the report book.
+
+Charts
+    :func:`enable` registers the Altair renderer ``"tradetalks"``.  For every chart
+    it returns one mime bundle that serves all builders:
+
+    * ``text/html`` -- a ``<div>`` plus a small ``<script>`` that calls ``vegaEmbed``
+      from ``_static/vega-bundle.js`` (written once per build by
+      :func:`write_vega_bundle`, loaded in ``<head>`` on every page; no CDN).
+      The element id is derived from a hash of the spec, so the same chart gives
+      byte-identical HTML on every run (strict nbval compares ``text/html``).
+    * ``image/png`` -- rendered by vl-convert (used by the LaTeX/PDF builder).
+    * ``text/plain`` -- the chart title.
+
+Tables
+    :func:`table_html` wraps a DataFrame in an object whose ``_repr_html_`` is an
+    escaped, deterministic ``<table>`` (no random ids), whose ``_repr_markdown_`` is
+    an escaped pipe table (used by the LaTeX builder) and whose ``repr`` is plain text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any, Mapping
+
+__all__ = [
+    "RENDERER_NAME",
+    "CHART_CLASS",
+    "TABLE_CLASS",
+    "BUNDLE_FILENAME",
+    "EMBED_OPTIONS",
+    "PNG_SCALE",
+    "enable",
+    "chart_mimebundle",
+    "chart_html",
+    "chart_id",
+    "canonical_json",
+    "script_safe_json",
+    "vl_version",
+    "write_vega_bundle",
+    "table_html",
+    "Table",
+]
+
+RENDERER_NAME = "tradetalks"
+CHART_CLASS = "tradetalks-chart"
+TABLE_CLASS = "tradetalks-table"
+BUNDLE_FILENAME = "vega-bundle.js"
+#: vega-embed options used for every chart (SVG so charts print as vectors).
+EMBED_OPTIONS: dict[str, Any] = {"renderer": "svg", "actions": False, "mode": "vega-lite"}
+#: Scale factor for the PNG fallback (LaTeX/PDF builder).
+PNG_SCALE = 1.5
+
+
+# --------------------------------------------------------------------------- #
+# JSON helpers
+# --------------------------------------------------------------------------- #
+def canonical_json(obj: Any) -> str:
+    """Canonical JSON text: sorted keys, no insignificant whitespace, ASCII only."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+
+
+_SCRIPT_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+_SCRIPT_ESCAPE_RE = re.compile("[<>&\u2028\u2029]")
+
+
+def script_safe_json(obj: Any) -> str:
+    """JSON text that can be placed verbatim inside an HTML ``<script>`` element.
+
+    ``<``, ``>``, ``&``, U+2028 and U+2029 are written as ``\\uXXXX`` escapes (valid
+    inside JSON/JS strings, and these characters only ever occur inside strings in
+    JSON), so a value such as ``</script><script>alert(1)</script>`` or ``<!--``
+    cannot end the script element or change how the HTML parser reads it.
+    """
+    text = json.dumps(obj, sort_keys=True, ensure_ascii=True, allow_nan=False)
+    return _SCRIPT_ESCAPE_RE.sub(lambda m: _SCRIPT_ESCAPES[m.group(0)], text)
+
+
+def chart_id(spec: Mapping[str, Any]) -> str:
+    """``chart-`` + first 16 hex digits of the SHA-256 of the canonical JSON spec."""
+    digest = hashlib.sha256(canonical_json(spec).encode("ascii")).hexdigest()
+    return f"chart-{digest[:16]}"
+
+
+# --------------------------------------------------------------------------- #
+# Vega-Lite version pinning
+# --------------------------------------------------------------------------- #
+def _version_tuple(text: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in re.findall(r"\d+", text))
+
+
+def vl_version() -> str:
+    """The vl-convert ``vl_version`` string matching the Vega-Lite schema Altair emits.
+
+    Altair's ``SCHEMA_VERSION`` is e.g. ``"v6.4.1"``; vl-convert wants ``"v6_4"``
+    and ships a fixed set of versions (``vl_convert.get_vegalite_versions()``).
+    If Altair's exact major.minor is not shipped, the newest shipped version with
+    the same major version that is not newer than Altair's is used.
+    """
+    import altair as alt
+    import vl_convert as vlc
+
+    wanted = _version_tuple(alt.SCHEMA_VERSION)[:2]
+    available = sorted(_version_tuple(v)[:2] for v in vlc.get_vegalite_versions())
+    if wanted in available:
+        chosen = wanted
+    else:
+        same_major = [v for v in available if v[0] == wanted[0] and v <= wanted]
+        if not same_major:
+            raise RuntimeError(
+                f"vl-convert {getattr(vlc, '__version__', '?')} ships Vega-Lite "
+                f"{vlc.get_vegalite_versions()}, none compatible with Altair's "
+                f"schema {alt.SCHEMA_VERSION}"
+            )
+        chosen = same_major[-1]
+    return f"v{chosen[0]}_{chosen[1]}"
+
+
+# --------------------------------------------------------------------------- #
+# Charts
+# --------------------------------------------------------------------------- #
+def _title_text(spec: Mapping[str, Any]) -> str:
+    """Plain-text title of a (possibly compound) Vega-Lite spec."""
+
+    def from_title(title: Any) -> str | None:
+        if isinstance(title, Mapping):
+            title = title.get("text")
+        if isinstance(title, (list, tuple)):
+            title = " ".join(str(t) for t in title)
+        if isinstance(title, str) and title.strip():
+            return " ".join(title.split())
+        return None
+
+    found = from_title(spec.get("title"))
+    if found:
+        return found
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        for sub in spec.get(key) or []:
+            if isinstance(sub, Mapping):
+                found = _title_text(sub)
+                if found:
+                    return found
+    sub = spec.get("spec")
+    if isinstance(sub, Mapping):
+        return _title_text(sub)
+    return ""
+
+
+def chart_html(spec: Mapping[str, Any], *, embed_options: Mapping[str, Any] | None = None) -> str:
+    """Deterministic ``<div>`` + ``<script>`` drawing ``spec`` with the local vegaEmbed."""
+    element_id = chart_id(spec)
+    options = dict(EMBED_OPTIONS)
+    if embed_options:
+        options.update(embed_options)
+    spec_js = script_safe_json(spec)
+    options_js = script_safe_json(options)
+    id_js = script_safe_json(element_id)
+    # The bundle is loaded synchronously in <head>, so vegaEmbed normally exists
+    # already; otherwise retry on DOMContentLoaded / load.  The script finds its own
+    # <div> (previous sibling) so a chart shown twice on one page still draws twice.
+    script = (
+        "(function () {\n"
+        f"  var id = {id_js};\n"
+        "  var me = document.currentScript;\n"
+        "  var el = me && me.previousElementSibling;\n"
+        "  if (!el || el.id !== id) { el = document.getElementById(id); }\n"
+        f"  var spec = {spec_js};\n"
+        f"  var opt = {options_js};\n"
+        "  var done = false;\n"
+        "  function draw() {\n"
+        "    if (done || !el || typeof window.vegaEmbed !== 'function') { return done; }\n"
+        "    done = true;\n"
+        "    window.vegaEmbed(el, spec, opt).catch(function (err) {\n"
+        "      el.textContent = 'Chart could not be drawn: ' + err;\n"
+        "    });\n"
+        "    return true;\n"
+        "  }\n"
+        "  if (!draw()) {\n"
+        "    document.addEventListener('DOMContentLoaded', draw);\n"
+        "    window.addEventListener('load', draw);\n"
+        "  }\n"
+        "})();"
+    )
+    return (
+        f'<div class="{CHART_CLASS}" id="{element_id}"></div>'
+        f"<script>\n{script}\n</script>"
+    )
+
+
+def chart_png(spec: Mapping[str, Any], *, scale: float = PNG_SCALE) -> bytes:
+    """PNG of ``spec`` rendered offline by vl-convert with Altair's Vega-Lite version."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_png(dict(spec), vl_version=vl_version(), scale=scale)
+
+
+def chart_mimebundle(spec: Mapping[str, Any], **options: Any) -> dict[str, Any]:
+    """The mime bundle for one chart spec (what the ``tradetalks`` renderer returns)."""
+    embed_options = options.get("embed_options")
+    return {
+        "text/html": chart_html(spec, embed_options=embed_options),
+        "image/png": chart_png(spec),
+        "text/plain": _title_text(spec) or "Chart",
+    }
+
+
+def _renderer(spec: dict, **options: Any) -> dict[str, Any]:
+    return chart_mimebundle(spec, **options)
+
+
+def enable() -> None:
+    """Register and enable the ``tradetalks`` Altair renderer."""
+    import altair as alt
+
+    alt.renderers.register(RENDERER_NAME, _renderer)
+    alt.renderers.enable(RENDERER_NAME)
+
+
+# --------------------------------------------------------------------------- #
+# The JavaScript bundle
+# --------------------------------------------------------------------------- #
+def vega_bundle_js() -> str:
+    """vl-convert's Vega + Vega-Lite + vega-embed bundle wrapped in an IIFE.
+
+    The raw bundle declares top-level ``const``s (``_`` among them) that clash with
+    Sphinx's ``doctools.js`` in the shared global scope; inside a function they are
+    local.  The bundle assigns ``window.vegaEmbed/vega/vegaLite`` itself; the
+    wrapper checks that and fails loudly in the console otherwise.
+    """
+    import altair as alt
+    import vl_convert as vlc
+
+    version = vl_version()
+    raw = vlc.javascript_bundle(vl_version=version)
+    if re.search(r"^\s*(import|export)\s", raw, flags=re.M):
+        raise RuntimeError("vl-convert bundle contains ES module syntax; cannot wrap it in a function")
+    header = (
+        "/* Vega, Vega-Lite and vega-embed bundled by vl-convert "
+        f"(Vega {vlc.get_vega_version()}, Vega-Lite {version.replace('_', '.')}, "
+        f"vega-embed {vlc.get_vega_embed_version()}; Altair schema {alt.SCHEMA_VERSION}).\n"
+        "   Wrapped in a function so its top-level declarations stay out of the global scope. */\n"
+    )
+    footer = (
+        "\nif (typeof window.vegaEmbed !== 'function' || !window.vega || !window.vegaLite) {\n"
+        "  throw new Error('vega-bundle.js did not define window.vegaEmbed/vega/vegaLite');\n"
+        "}\n"
+    )
+    return header + "(function () {\n\"use strict\";\n" + raw + footer + "})();\n"
+
+
+def write_vega_bundle(static_dir: str | os.PathLike[str]) -> Path:
+    """Write :func:`vega_bundle_js` to ``<static_dir>/vega-bundle.js`` and return its path."""
+    static = Path(static_dir)
+    static.mkdir(parents=True, exist_ok=True)
+    target = static / BUNDLE_FILENAME
+    text = vega_bundle_js()
+    if not (target.is_file() and target.read_text(encoding="utf-8") == text):
+        target.write_text(text, encoding="utf-8")
+    return target
+
+
+# --------------------------------------------------------------------------- #
+# Tables
+# --------------------------------------------------------------------------- #
+# Characters with inline meaning in MyST/CommonMark (emphasis, code, links, roles,
+# raw HTML, entities, math, table pipes, linkify); block syntax cannot start in a cell.
+_MD_SPECIAL_RE = re.compile(r"([\\`*_{}\[\]<>|$~&:])")
+
+
+def _md_escape(text: str) -> str:
+    text = " ".join(str(text).split())
+    return _MD_SPECIAL_RE.sub(r"\\\1", text)
+
+
+class Table:
+    """A DataFrame shown as a plain, escaped, deterministic table."""
+
+    def __init__(self, df: Any, caption: str | None = None, classes: tuple[str, ...] = ()):
+        self.df = df
+        self.caption = caption
+        self.classes = (TABLE_CLASS, *classes)
+
+    def _display_frame(self) -> Any:
+        """The frame as shown: missing values blank in every column type."""
+        import pandas as pd
+
+        df = self.df
+        if not isinstance(df, pd.DataFrame):
+            df = pd.DataFrame(df)
+        out = df.copy()
+        for i in range(out.shape[1]):
+            col = out.iloc[:, i]
+            if not col.isna().any() or pd.api.types.is_float_dtype(col.dtype):
+                continue
+            if pd.api.types.is_datetime64_any_dtype(col.dtype):
+                valid = col.dropna()
+                date_only = bool((valid == valid.dt.normalize()).all())
+                text = col.dt.strftime("%Y-%m-%d") if date_only else col.astype(str)
+                out.isetitem(i, text.where(col.notna(), ""))
+            else:
+                out.isetitem(i, col.astype(object).where(col.notna(), ""))
+        return out
+
+    def _cells(self) -> tuple[list[str], list[list[str]]]:
+        import pandas as pd
+
+        df = self._display_frame()
+        header = [str(c) for c in df.columns]
+        rows = []
+        for record in df.itertuples(index=False, name=None):
+            rows.append(["" if _is_missing(v, pd) else str(v) for v in record])
+        return header, rows
+
+    def to_html(self) -> str:
+        table = self._display_frame().to_html(
+            escape=True,
+            index=False,
+            border=0,
+            classes=list(self.classes),
+            na_rep="",
+            justify="left",
+            max_rows=None,
+            max_cols=None,
+            notebook=False,
+            render_links=False,
+        )
+        if self.caption:
+            table = table.replace(
+                ">", f">\n  <caption>{html.escape(str(self.caption))}</caption>", 1
+            )
+        return table
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def _repr_markdown_(self) -> str:
+        header, rows = self._cells()
+        lines = []
+        if self.caption:
+            lines += [f"**{_md_escape(self.caption)}**", ""]
+        if not header:
+            return "\n".join(lines + ["(no columns)"])
+        lines.append("| " + " | ".join(_md_escape(h) for h in header) + " |")
+        lines.append("|" + "|".join("---" for _ in header) + "|")
+        for row in rows:
+            lines.append("| " + " | ".join(_md_escape(v) for v in row) + " |")
+        if not rows:
+            lines += ["", "(no rows)"]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        text = self._display_frame().to_string(index=False, na_rep="", max_rows=None, max_cols=None, max_colwidth=None)
+        if self.caption:
+            text = f"{self.caption}\n{text}"
+        return text
+
+    __str__ = __repr__
+
+
+def _is_missing(value: Any, pd: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def table_html(df: Any, *, caption: str | None = None) -> Table:
+    """Wrap ``df`` for display: escaped HTML table with a header row and no random ids.
+
+    Display the returned object as the last expression of a cell (or with
+    ``IPython.display.display``).  Every cell value is shown as literal text.
+    """
+    return Table(df, caption=caption)
