@@ -164,7 +164,7 @@ def test_headline_figures(ds):
     h = q.headline_figures(ds)
     assert (h["talks_rounds"], h["leaders_calls"], h["summits"]) == (5, 2, 1)
     assert (h["agreed"], h["suspended"], h["open"]) == (2, 4, 5)
-    assert h["events"] == 46
+    assert h["events"] == 47
 
 
 def test_aliases_record_misspellings(ds):

@@ -40,7 +40,7 @@ def problems_of(data_dir):
 
 def test_repository_data_is_valid():
     ds = load_dataset()
-    assert len(ds.events) == 46
+    assert len(ds.events) == 47
 
 
 def test_malformed_csv_unclosed_quote(data_copy):
@@ -158,7 +158,7 @@ def test_event_with_no_source(data_copy):
     path = data_copy / "event_sources.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     kept = [l for l in lines if not l.startswith("2025-06-11-bessent-testifies,")]
-    assert len(kept) == len(lines) - 1
+    assert len(kept) == len(lines) - 2  # both of its sources
     path.write_text("".join(kept), encoding="utf-8")
     n = line_of(data_copy / "events.csv", "2025-06-11-bessent-testifies")
     problems, text = problems_of(data_copy)
@@ -247,7 +247,7 @@ def test_html_and_script_load_as_plain_text(data_copy):
 def test_cli_validate_ok(capsys):
     assert cli_main(["validate"]) == 0
     out = capsys.readouterr().out
-    assert "is valid" in out and "events                   46" in out and "Window declared: 2025-01-20 to 2025-11-10" in out
+    assert "is valid" in out and "events                   47" in out and "Window declared: 2025-01-20 to 2025-11-10" in out
 
 
 def test_cli_validate_errors(data_copy, capsys):
