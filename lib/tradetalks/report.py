@@ -1,0 +1,359 @@
+"""What the section notebooks display: set-up, prose with numbers from the data, and the tables.
+
+Notebooks stay thin: each cell calls one function here (or in :mod:`tradetalks.charts`) and shows
+its result. Text from the data is escaped wherever it is shown, so HTML, script or Markdown in a
+title or a quote appears literally.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import Markdown
+
+from . import charts, queries as q, render
+from .load import Dataset, load_cached
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|$~&:\"'])")
+
+
+def escape(value) -> str:
+    """Text from the data, made inert for Markdown/MyST: every special character backslash-escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+
+
+def md(template: str, **values) -> Markdown:
+    """Markdown prose from a template written by us, with values from the data escaped."""
+    return Markdown(template.format(**{k: escape(v) if isinstance(v, str) else v for k, v in values.items()}))
+
+
+def setup(data_dir: str = "", window_start: str = "", window_end: str = "") -> tuple[Dataset, pd.Timestamp, pd.Timestamp]:
+    """Enable the offline chart renderer and theme, load (and validate) the data, check the window."""
+    render.enable()
+    charts.enable_theme()
+    pd.set_option("display.max_colwidth", None)
+    ds = load_cached(data_dir)
+    s, e = q.window(ds, window_start, window_end)
+    return ds, s, e
+
+
+def day(d) -> str:
+    return "" if pd.isna(d) else f"{d.day} {d:%B %Y}"
+
+
+def pct(x: float) -> str:
+    return f"{x:g}%"
+
+
+def _table(df: pd.DataFrame, caption: str) -> render.Table:
+    return render.table_html(df.reset_index(drop=True), caption=caption)
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
+# ---------------------------------------------------------------------------- overview
+
+def overview_summary(ds: Dataset, s, e) -> Markdown:
+    h = q.headline_figures(ds, s, e)
+    t = h["tariffs"]
+    us, cn = t.loc["united_states"], t.loc["china"]
+    return md(
+        "Between **{start}** and **{end}** the data records **{events}** drawn from **{sources}**. "
+        "The two governments held **{talks}** of formal talks, their presidents spoke in **{calls}** "
+        "and met at **{summits}**.\n\n"
+        "The headline additional US tariff on Chinese goods stood at **{us_start}** at the start of the window, "
+        "peaked at **{us_peak}** on {us_peak_day} and ended at **{us_end}**. China's additional tariff on US goods "
+        "went from **{cn_start}** to a peak of **{cn_peak}** on {cn_peak_day} and ended at **{cn_end}**.\n\n"
+        "Of the **{points}** touched in the window, **{agreed}** settled by agreement, **{suspended}** suspended "
+        "and **{open}** still open at its end.",
+        start=day(h["start"]), end=day(h["end"]), events=plural(h["events"], "event"),
+        sources=plural(h["sources"], "source"), talks=plural(h["talks_rounds"], "round"),
+        calls=plural(h["leaders_calls"], "phone call"), summits=plural(h["summits"], "summit"),
+        us_start=pct(us["start"]), us_peak=pct(us["peak"]), us_peak_day=day(us["peak_date"]), us_end=pct(us["end"]),
+        cn_start=pct(cn["start"]), cn_peak=pct(cn["peak"]), cn_peak_day=day(cn["peak_date"]), cn_end=pct(cn["end"]),
+        points=plural(h["sticking_points"], "sticking point"), agreed=plural(h["agreed"], "was", "were"),
+        suspended=plural(h["suspended"], "was", "were"), open=plural(h["open"], "was", "were"),
+    )
+
+
+def rounds_table(ds: Dataset, s, e) -> render.Table:
+    r = q.negotiation_rounds(ds, s, e)
+    who = {}
+    for event_id in r["id"]:
+        d = q.delegations(ds, event_id)
+        names = lambda df: "; ".join(df.loc[df["role"].isin(q.NEGOTIATING_ROLES), "name"])
+        who[event_id] = (names(d["united_states"]), names(d["china"]))
+    out = pd.DataFrame({
+        "Date": [q.date_label(row) for _, row in r.iterrows()],
+        "Round": r["label"],
+        "Where": r["location"].fillna(""),
+        "United States": [who[i][0] for i in r["id"]],
+        "China": [who[i][1] for i in r["id"]],
+        "What happened": r["title"],
+    })
+    return _table(out, "Negotiation rounds, leaders' calls and summits")
+
+
+def tariff_table(ds: Dataset, s, e) -> render.Table:
+    t = q.tariff_summary(ds, s, e)
+    out = pd.DataFrame({
+        "Tariff": t["side_label"],
+        f"On {day(s)}": t["start"].map(pct),
+        "Peak": t["peak"].map(pct),
+        "Peak reached": t["peak_date"].map(day),
+        f"On {day(e)}": t["end"].map(pct),
+    })
+    return _table(out, "Headline additional tariffs at the start, peak and end of the window")
+
+
+def outcomes_table(ds: Dataset, s, e, sticking_points=None) -> render.Table:
+    o = q.sticking_point_outcomes(ds, s, e)
+    if sticking_points:
+        q.check_ids(ds, "sticking_points", sticking_points)
+        o = o[o["sticking_point_id"].isin(sticking_points)]
+    o = o[o["events"] > 0]
+    out = pd.DataFrame({
+        "Sticking point": o["name"],
+        "State at end": o["outcome"].map(q.OUTCOME_LABELS),
+        "Last status": o["last_status"].astype(str),
+        "Suspended until": o["expires"].map(day),
+        "Since": o["as_of"].map(day),
+        "Last event": o["last_event"],
+        "Events": o["events"],
+    })
+    return _table(out, f"Where each sticking point stood on {day(e)}")
+
+
+# ---------------------------------------------------------------------------- timeline
+
+def phases_table(ds: Dataset, s, e) -> render.Table:
+    ph = ds.phases[(ds.phases["end_date"] >= s) & (ds.phases["start_date"] <= e)]
+    opening = ds.events.set_index("id")["title"]
+    out = pd.DataFrame({
+        "Phase": ph["name"],
+        "From": ph["start_date"].map(day),
+        "To": ph["end_date"].map(day),
+        "Opened by": ph["opening_event_id"].map(opening),
+        "What marks it": ph["description"],
+    })
+    return _table(out, "Phases of the conflict")
+
+
+def timeline_summary(ds: Dataset, s, e, types=None) -> Markdown:
+    ev = q.events_between(ds, s, e, types=types or None)
+    counts = ev["type"].astype(str).map(charts.FAMILY_OF_TYPE).value_counts()
+    parts = ", ".join(f"{n} {fam.lower()}" for fam, n in counts.items())
+    first, last = ev.iloc[0], ev.iloc[-1]
+    return md("The window holds **{n}**: {parts}. The first is *{first}* ({first_day}); the last is *{last}* ({last_day}).",
+              n=plural(len(ev), "event"), parts=parts, first=first["title"], first_day=q.date_label(first),
+              last=last["title"], last_day=q.date_label(last))
+
+
+def event_table(ds: Dataset, s, e, types=None, sticking_points=None, actors=None) -> render.Table:
+    ev = q.events_between(ds, s, e, types=types or None, sticking_points=sticking_points or None, actors=actors or None)
+    out = pd.DataFrame({
+        "Date": [q.date_label(r) for _, r in ev.iterrows()],
+        "Type": ev["type"].astype(str).str.replace("_", " "),
+        "Event": ev["title"],
+        "What happened": ev["summary"],
+        "Who": ev["actors"],
+        "Sources": ev["sources"],
+    })
+    return _table(out, "Chronology of events")
+
+
+def tariff_steps_table(ds: Dataset, s, e) -> render.Table:
+    t = ds.tariff_steps[(ds.tariff_steps["in_force"] >= s) & (ds.tariff_steps["in_force"] <= e)]
+    sides = {"united_states": "United States", "china": "China"}
+    out = pd.DataFrame({
+        "In force": t["in_force"].map(day),
+        "Imposed by": t["imposing_side"].map(sides),
+        "Measure": t["measure"].str.replace("_", " "),
+        "Goods": t["scope"].map({"all_goods": "all", "selected_goods": "selected"}),
+        "Rate": t["rate_pct"].map(pct),
+        "In headline": t["counts_in_headline"].map({True: "yes", False: "no"}),
+        "Headline after": [pct(q.tariff_in_force(ds, side, d)) for side, d in zip(t["imposing_side"], t["in_force"])],
+        "Source": t["source_id"],
+    })
+    return _table(out, "Every tariff step in the window")
+
+
+# ---------------------------------------------------------------------------- actors
+
+def roster_table(ds: Dataset, s, e, side: str = "") -> render.Table:
+    r = q.roster(ds, s, e)
+    if side:
+        if side not in q.SIDE_LABELS:
+            raise q.QueryError(f"side must be one of {', '.join(q.SIDE_LABELS)}, not {side!r}")
+        r = r[r["side"] == side]
+    out = pd.DataFrame({
+        "Side": r["side_label"],
+        "Name": r["name"],
+        "Native name": r["name_native"],
+        "Post or role in 2025": r["role_2025"],
+        "Organisation": r["organisation"],
+        "Events": r["events"],
+    })
+    return _table(out, "Who's who")
+
+
+def roster_summary(ds: Dataset, s, e) -> Markdown:
+    r = q.roster(ds, s, e)
+    people = r[r["kind"] == "person"]
+    by = people.groupby("side_label", observed=True).size()
+    lead = q.counterparts(ds, s, e)
+    text = ("**{n}** take part in the window's events: {sides}. ").format(
+        n=plural(len(people), "person", "people"),
+        sides=" and ".join(f"{v} from {'the ' if k == 'United States' else ''}{escape(k) if k != 'Third parties' else 'third parties'}"
+                           for k, v in by.items()))
+    if len(lead):
+        top = lead.iloc[0]
+        text += "The most frequent pair across the table is **{a}** and **{b}**, together at {n}.".format(
+            a=escape(top["name_us"]), b=escape(top["name_cn"]), n=plural(int(top["meetings"]), "round"))
+    return Markdown(text)
+
+
+def delegations_table(ds: Dataset, s, e) -> render.Table:
+    r = q.negotiation_rounds(ds, s, e)
+    rows = []
+    for _, ev in r.iterrows():
+        d = q.delegations(ds, ev["id"])
+        fmt = lambda df: "; ".join(f"{n} ({role.replace('_', ' ')})" for n, role in zip(df["name"], df["role"].astype(str)))
+        rows.append({"Round": ev["label"], "Date": q.date_label(ev), "United States": fmt(d["united_states"]),
+                     "China": fmt(d["china"]), "Host or others": fmt(d["third_party"])})
+    return _table(pd.DataFrame(rows, columns=["Round", "Date", "United States", "China", "Host or others"]),
+                  "Each side's people at each round")
+
+
+def counterparts_table(ds: Dataset, s, e) -> render.Table:
+    c = q.counterparts(ds, s, e)
+    out = pd.DataFrame({"United States": c["name_us"], "China": c["name_cn"], "Rounds together": c["meetings"],
+                        "Where": c["rounds"]})
+    return _table(out, "Who met whom across the table")
+
+
+def statements_table(ds: Dataset, s, e, actors=None) -> render.Table:
+    st = q.statements(ds, s, e, actors=actors or None)
+    said = [f"“{t}”" if k == "quote" else t for t, k in zip(st["text"], st["kind"].astype(str))]
+    out = pd.DataFrame({
+        "Date": [day(d) if pd.isna(dl) else f"{day(d)} – {day(dl)}" for d, dl in zip(st["date"], st["date_latest"])],
+        "Who": st["name"],
+        "Said": said,
+        "Kind": st["kind"].astype(str),
+        "Source": st["source_id"],
+        "Note": st["note"],
+    })
+    return _table(out, "Attributed statements (quotes are the official's words as the source reports them)")
+
+
+# ---------------------------------------------------------------------------- sticking points
+
+def sticking_points_summary(ds: Dataset, s, e, sticking_points=None) -> Markdown:
+    o = q.sticking_point_outcomes(ds, s, e)
+    if sticking_points:
+        q.check_ids(ds, "sticking_points", sticking_points)
+        o = o[o["sticking_point_id"].isin(sticking_points)]
+    o = o[o["events"] > 0]
+    groups = {k: o[o["outcome"] == k] for k in ("agreed", "suspended", "open")}
+    text = "On **{end}**, of **{n}**:\n\n".format(end=day(e), n=plural(len(o), "sticking point"))
+    for key, label in (("agreed", "settled by agreement"), ("suspended", "suspended"), ("open", "still open")):
+        g = groups[key]
+        if key == "suspended":
+            names = "; ".join(f"{escape(n)} (until {day(x)})" for n, x in zip(g["name"], g["expires"]))
+        else:
+            names = "; ".join(escape(n) for n in g["name"])
+        text += f"- **{len(g)}** {label}{': ' + names if len(g) else ''}\n"
+    return Markdown(text)
+
+
+def sticking_points_table(ds: Dataset) -> render.Table:
+    sp = ds.sticking_points
+    out = pd.DataFrame({"Sticking point": sp["name"], "Category": sp["category"].astype(str).str.replace("_", " "),
+                        "What it is about": sp["description"]})
+    return _table(out, "The sticking points")
+
+
+def status_history_table(ds: Dataset, s, e, sticking_points=None) -> render.Table:
+    h = q.status_history(ds, None, s, e)
+    if sticking_points:
+        q.check_ids(ds, "sticking_points", sticking_points)
+        h = h[h["sticking_point_id"].isin(sticking_points)]
+    h = h.sort_values(["sticking_point_id", "date"], key=lambda c: c.map({k: i for i, k in enumerate(ds.sticking_points["id"])}) if c.name == "sticking_point_id" else c, kind="stable")
+    out = pd.DataFrame({
+        "Sticking point": h["name"],
+        "Date": h["date"].map(day),
+        "Status": h["status"].astype(str),
+        "Until": h["expires"].map(day),
+        "Event": h["title"],
+        "Note": h["note"],
+    })
+    return _table(out, "Status history of every sticking point")
+
+
+# ---------------------------------------------------------------------------- data and sources
+
+def data_dictionary_table(ds: Dataset) -> render.Table:
+    rows = []
+    for res in ds.schema.resources:
+        for f in res.fields:
+            allowed = ", ".join(f.enum) if f.enum else (f"pattern {f.pattern}" if f.pattern else "")
+            rows.append({"Table": res.path, "Field": f.name, "Type": f.type, "Required": "yes" if f.required else "",
+                         "Allowed values": allowed, "Meaning": f.description})
+    return _table(pd.DataFrame(rows), "Data dictionary (from data/datapackage.json)")
+
+
+def tables_table(ds: Dataset, data_url: str = "") -> render.Table | Markdown:
+    rows = []
+    for res in ds.schema.resources:
+        rows.append({"File": res.path, "Rows": len(ds.table(res.name)), "What it holds": res.description,
+                     "Key": " + ".join(res.primary_key)})
+    return _table(pd.DataFrame(rows), "The data tables")
+
+
+def download_links(ds: Dataset, data_url: str = "") -> Markdown:
+    """Links to the data files as published with the site (``data_url``), or where they are on disk."""
+    files = ["datapackage.json"] + [r.path for r in ds.schema.resources]
+    if not data_url:
+        return md("The files are in the data folder `{path}`.", path=str(ds.data_dir))
+    links = " · ".join(f"[{escape(f)}]({data_url.rstrip('/')}/{f})" for f in files)
+    return Markdown(f"Download: {links}")
+
+
+def sources_table(ds: Dataset) -> render.Table:
+    src = q.sources_with_events(ds)
+    out = pd.DataFrame({
+        "Id": src["id"],
+        "Kind": src["kind"].astype(str).str.replace("_", " "),
+        "Title": [t if official else f"[{t}]" for t, official in zip(src["title"], src["title_is_official"])],
+        "Publisher": src["publisher"],
+        "Published": [day(p) if pd.isna(pl) else f"{day(p)} – {day(pl)}" for p, pl in zip(src["published"], src["published_latest"])],
+        "Reference": [r or u for r, u in zip(src["reference"], src["url"])],
+        "Cited by": src["cited_by"],
+    })
+    return _table(out, "Every source and the events that cite it (titles in brackets are our descriptions)")
+
+
+def discrepancies_table(ds: Dataset) -> render.Table:
+    d = ds.discrepancies
+    out = pd.DataFrame({"Source": d["source_id"], "About": d["topic"], "The source says": d["source_says"],
+                        "Other sources or the record": d["record_says"], "How the data handles it": d["handling"]})
+    return _table(out, "Discrepancies between sources, and how they are recorded")
+
+
+def date_notes_table(ds: Dataset, s, e) -> render.Table:
+    ev = q.events_between(ds, s, e)
+    ev = ev[ev["date_note"] != ""]
+    out = pd.DataFrame({"Event": ev["title"], "Date": [q.date_label(r) for _, r in ev.iterrows()],
+                        "How the date was established": ev["date_note"]})
+    return _table(out, "Dates resolved from relative phrases or undated sources")
+
+
+def aliases_table(ds: Dataset) -> render.Table:
+    a = ds.actor_aliases.merge(ds.actors[["id", "name"]], left_on="actor_id", right_on="id")
+    a = a[a["kind"].astype(str).isin(["misspelling", "title_form", "variant"]) & (a["source_id"] != "")]
+    out = pd.DataFrame({"Spelling in the source": a["alias"], "Actor": a["name"], "Kind": a["kind"].astype(str).str.replace("_", " "),
+                        "Source": a["source_id"], "Note": a["note"]})
+    return _table(out, "How the sources name the actors")
