@@ -20,6 +20,8 @@ BLUE, VERMILLION, GREEN, ORANGE, SKY, PURPLE, YELLOW, GREY, BLACK = (
 SIDE_COLORS = {"United States": BLUE, "China": VERMILLION, "Third parties": GREY}
 TARIFF_COLORS = {"US tariff on Chinese goods": BLUE, "Chinese tariff on US goods": VERMILLION}
 STATUS_ORDER = ["raised", "escalated", "negotiated", "agreed", "suspended", "eased", "unresolved"]
+STATUS_SHAPES = {"raised": "circle", "escalated": "triangle-up", "negotiated": "diamond", "agreed": "square",
+                 "suspended": "cross", "eased": "triangle-down", "unresolved": "triangle-right"}
 STATUS_COLORS = {"raised": YELLOW, "escalated": VERMILLION, "negotiated": SKY, "agreed": GREEN,
                  "suspended": PURPLE, "eased": BLUE, "unresolved": GREY}
 OUTCOME_COLORS = {"Settled by agreement": GREEN, "Suspended": PURPLE, "Still open": GREY}
@@ -184,7 +186,7 @@ def participation_chart(ds: Dataset, start=None, end=None) -> alt.Chart:
     """People (rows, grouped by side) x negotiation rounds (columns), marked where they took part."""
     s, e = q.window(ds, start, end)
     p = q.participation(ds, s, e)
-    p = p[(p["kind"] == "person")].copy()
+    p = p[(p["kind"] == "person") & p["role"].isin(q.NEGOTIATING_ROLES)].copy()
     rounds = q.negotiation_rounds(ds, s, e)
     p["side_label"] = p["side"].map(q.SIDE_LABELS)
     p["role_label"] = p["role"].astype(str).str.replace("_", " ")
@@ -195,7 +197,8 @@ def participation_chart(ds: Dataset, start=None, end=None) -> alt.Chart:
     return alt.Chart(data).mark_square(size=260).encode(
         x=alt.X("label:N", title=None, sort=order_rounds, axis=alt.Axis(labelAngle=-35, orient="top", labelLimit=160)),
         y=alt.Y("name:N", title=None, sort=order_people),
-        color=alt.Color("side_label:N", title="Side", scale=_scale(SIDE_COLORS)),
+        color=alt.Color("side_label:N", title="Side",
+                        scale=_scale(SIDE_COLORS, [k for k in SIDE_COLORS if k in set(data["side_label"])])),
         opacity=alt.condition("datum.role_label == 'lead negotiator' || datum.role_label == 'leader'", alt.value(1.0), alt.value(0.55)),
         tooltip=[alt.Tooltip("name:N", title="Person"), alt.Tooltip("label:N", title="Round"),
                  alt.Tooltip("when:N", title="Date"), alt.Tooltip("role_label:N", title="Role")],
@@ -229,7 +232,8 @@ def status_matrix_chart(ds: Dataset, start=None, end=None, sticking_points=None)
     base = alt.Chart(data).encode(
         x=alt.X("label:N", title=None, sort=order_rounds, scale=alt.Scale(domain=order_rounds),
                 axis=alt.Axis(labelAngle=-35, orient="top", labelLimit=160)),
-        y=alt.Y("name:N", title=None, sort=points["name"].tolist(), scale=alt.Scale(domain=points["name"].tolist())),
+        y=alt.Y("name:N", title=None, sort=points["name"].tolist(), scale=alt.Scale(domain=points["name"].tolist()),
+                axis=alt.Axis(labelLimit=260)),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color("status:N", title="Status", scale=_scale(STATUS_COLORS, statuses)),
@@ -268,19 +272,18 @@ def status_history_chart(ds: Dataset, start=None, end=None, sticking_points=None
     dots = alt.Chart(data).mark_point(filled=True, size=120, stroke="white", strokeWidth=0.8, opacity=0.95).encode(
         x=_utc_x("day", "Date", s, e), y=y,
         color=alt.Color("status:N", title="Status", scale=_scale(STATUS_COLORS, statuses)),
-        shape=alt.Shape("status:N", scale=alt.Scale(domain=statuses,
-                                                    range=["circle", "triangle-up", "diamond", "square", "cross", "triangle-down", "stroke"][: len(statuses)]),
-                        title="Status"),
+        shape=alt.Shape("status:N", scale=_scale(STATUS_SHAPES, statuses), title="Status"),
         tooltip=[alt.Tooltip("name:N", title="Sticking point"), alt.Tooltip("when:N", title="Date"),
                  alt.Tooltip("status:N", title="Status"), alt.Tooltip("expiry:N", title="Suspended until"),
                  alt.Tooltip("title:N", title="Event")])
     x = _utc_x("day", "Date", s, e)
     track = track.encode(x=x)
     dots = dots.encode(x=x)
-    layers = _phase_layers(ds, s, e, 26 * len(names), labels=True) + [track, dots]
+    layers = _phase_layers(ds, s, e, 26 * len(names), labels=False) + [track, dots]
     return alt.layer(*layers).properties(
         width=WIDTH, height=max(100, 30 * len(names)),
-        title=alt.Title("How each sticking point's status moved", subtitle="Each mark is an event that touched the point."),
+        title=alt.Title("How each sticking point's status moved",
+                        subtitle="Each mark is an event that touched the point; shaded bands are the phases."),
         description=(f"Chart of {len(names)} sticking points over time from {s:%-d %B %Y} to {e:%-d %B %Y}, one row each, "
                      f"with {len(data)} marks coloured and shaped by status at each event that touched the point."),
     ).resolve_scale(color="independent", shape="independent")
