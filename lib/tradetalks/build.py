@@ -356,14 +356,26 @@ def _validate_data(data_dirs: Sequence[Path | None]) -> str | None:
         try:
             load_dataset(data_dir)
         except DataValidationError as exc:
-            label = "the repository's data folder" if data_dir is None else str(data_dir)
-            messages.append(f"Data validation failed for {label}:\n{exc}")
+            messages.append(f"Data validation failed: {exc}")
     return "\n\n".join(messages) if messages else None
 
 
-def _execute_page(template: str, output: str, parameters: dict[str, Any], cwd: str, timeout: int) -> dict[str, Any]:
-    """Run one page with papermill (in a worker process); never raises."""
+def _execute_page(
+    template: str, output: str, parameters: dict[str, Any], cwd: str, timeout: int, log: str | None = None
+) -> dict[str, Any]:
+    """Run one page with papermill (in a worker process); never raises.
+
+    If ``log`` is given, this process's stdout/stderr -- inherited by the kernel --
+    go to that file, so kernel chatter does not interleave with the progress lines.
+    """
     start = time.perf_counter()
+    if log:
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.close(fd)
     try:
         import papermill as pm
 
@@ -427,6 +439,8 @@ def _describe_failure(page: Page, info: Mapping[str, Any], root: Path) -> str:
 def _run_pages(pages: Sequence[Page], generated: Path, root: Path, jobs: int, timeout: int) -> str | None:
     """Execute all pages; print progress; return a failure description or None."""
     total = len(pages)
+    logs = generated.parent / "logs"
+    logs.mkdir(exist_ok=True)
     workers = max(1, min(jobs, total))
     ctx = multiprocessing.get_context("spawn")
     failure: str | None = None
@@ -440,6 +454,7 @@ def _run_pages(pages: Sequence[Page], generated: Path, root: Path, jobs: int, ti
                 page.parameters,
                 str(root),
                 timeout,
+                str(logs / f"{page.name}.log"),
             ): page
             for page in pages
         }
@@ -478,6 +493,7 @@ def _jupyter_book_command(source: Path) -> list[str]:
 def _run_jupyter_book(staging: Path) -> tuple[int, str]:
     env = dict(os.environ)
     env.setdefault("PYTHONUNBUFFERED", "1")
+    env["NO_COLOR"] = "1"
     proc = subprocess.run(
         _jupyter_book_command(staging),
         cwd=str(staging),
@@ -486,7 +502,26 @@ def _run_jupyter_book(staging: Path) -> tuple[int, str]:
         text=True,
         env=env,
     )
-    return proc.returncode, proc.stdout
+    return proc.returncode, _ANSI_RE.sub("", proc.stdout)
+
+
+_ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _summarise_book_log(log: str) -> str:
+    """The warning/error lines of a jupyter-book log, then its last lines."""
+    lines = log.rstrip().splitlines()
+    problems = [ln for ln in lines if re.search(r"\b(WARNING|ERROR|CRITICAL|SEVERE)\b|Traceback|Error:", ln)]
+    out = []
+    if problems:
+        out.append("Problems reported:")
+        out += [f"  {ln}" for ln in problems[:60]]
+        if len(problems) > 60:
+            out.append(f"  ... and {len(problems) - 60} more")
+        out.append("")
+    out.append("Last lines of the log:")
+    out += [f"  {ln}" for ln in lines[-15:]]
+    return "\n".join(out)
 
 
 def _publish(pairs: Sequence[tuple[Path, Path]]) -> None:
@@ -577,6 +612,15 @@ def build(
                   relative to, and the notebooks' working directory (default: the repo).
     timeout       seconds a single cell may run.
     """
+    if multiprocessing.parent_process() is not None and multiprocessing.current_process().name.startswith(
+        ("SpawnProcess", "ForkServerProcess")
+    ):
+        # A script without `if __name__ == "__main__":` is re-imported by every
+        # worker process; building again there would wait forever on the lock.
+        raise RuntimeError(
+            "tradetalks.build.build() was called inside a worker process: guard the "
+            "calling script with `if __name__ == \"__main__\":`"
+        )
     started = time.perf_counter()
     root_dir = Path(root).resolve() if root is not None else REPO_ROOT
     plan_file = Path(plan_path).resolve()
@@ -648,10 +692,9 @@ def build(
             code, log = _run_jupyter_book(staging)
             (staging / "jupyter-book.log").write_text(log, encoding="utf-8")
             if code != 0:
-                tail = "\n".join(log.rstrip().splitlines()[-40:])
                 _err(
-                    f"jupyter-book build failed (exit code {code}); last lines:",
-                    tail,
+                    f"jupyter-book build failed (exit code {code}; warnings are errors here).",
+                    _summarise_book_log(log),
                     "",
                     "Build stopped. The published site was not changed.",
                 )
@@ -685,7 +728,7 @@ def build(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m tradetalks.build",
+        prog="tradetalks build",
         description="Validate the data, execute the notebooks of the plan and build the book.",
     )
     parser.add_argument("--plan", default=str(DEFAULT_PLAN), help="plan file (default: %(default)s)")

@@ -20,6 +20,7 @@ Tables
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -38,6 +39,8 @@ __all__ = [
     "enable",
     "chart_mimebundle",
     "chart_html",
+    "chart_png",
+    "vega_bundle_js",
     "chart_id",
     "canonical_json",
     "script_safe_json",
@@ -100,6 +103,7 @@ def _version_tuple(text: str) -> tuple[int, ...]:
     return tuple(int(p) for p in re.findall(r"\d+", text))
 
 
+@functools.lru_cache(maxsize=None)
 def vl_version() -> str:
     """The vl-convert ``vl_version`` string matching the Vega-Lite schema Altair emits.
 
@@ -235,8 +239,10 @@ def vega_bundle_js() -> str:
 
     The raw bundle declares top-level ``const``s (``_`` among them) that clash with
     Sphinx's ``doctools.js`` in the shared global scope; inside a function they are
-    local.  The bundle assigns ``window.vegaEmbed/vega/vegaLite`` itself; the
-    wrapper checks that and fails loudly in the console otherwise.
+    local.  The bundle sets ``window.vegaEmbed`` itself, but (vl-convert 1.9) sets
+    ``window.vega``/``window.vegaLite`` to ``null`` (it assigns the packages' missing
+    default exports); the footer points them at the bundled module namespaces,
+    checked at run time (``vega.View``, ``vegaLite.compile``).
     """
     import altair as alt
     import vl_convert as vlc
@@ -245,6 +251,19 @@ def vega_bundle_js() -> str:
     raw = vlc.javascript_bundle(vl_version=version)
     if re.search(r"^\s*(import|export)\s", raw, flags=re.M):
         raise RuntimeError("vl-convert bundle contains ES module syntax; cannot wrap it in a function")
+
+    expose = []
+    for default_name, glob, check in (("__default", "vega", "View"), ("__default1", "vegaLite", "compile")):
+        m = re.search(
+            r"\bconst " + re.escape(default_name) + r"=null;const ([A-Za-z_$][\w$]*)=function\(\)\{return\{",
+            raw,
+        )
+        if m:
+            ns = m.group(1)
+            expose.append(
+                f"if (!window.{glob} && typeof {ns} === 'object' && {ns} && "
+                f"typeof {ns}.{check} === 'function') {{ window.{glob} = {ns}; }}"
+            )
     header = (
         "/* Vega, Vega-Lite and vega-embed bundled by vl-convert "
         f"(Vega {vlc.get_vega_version()}, Vega-Lite {version.replace('_', '.')}, "
@@ -252,8 +271,12 @@ def vega_bundle_js() -> str:
         "   Wrapped in a function so its top-level declarations stay out of the global scope. */\n"
     )
     footer = (
-        "\nif (typeof window.vegaEmbed !== 'function' || !window.vega || !window.vegaLite) {\n"
-        "  throw new Error('vega-bundle.js did not define window.vegaEmbed/vega/vegaLite');\n"
+        "\n" + "\n".join(expose) + "\n"
+        "if (typeof window.vegaEmbed !== 'function') {\n"
+        "  throw new Error('vega-bundle.js did not define window.vegaEmbed');\n"
+        "}\n"
+        "if (!window.vega || !window.vegaLite) {\n"
+        "  console.warn('vega-bundle.js: window.vega / window.vegaLite not available');\n"
         "}\n"
     )
     return header + "(function () {\n\"use strict\";\n" + raw + footer + "})();\n"

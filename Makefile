@@ -1,0 +1,35 @@
+# Two commands do everything on a fresh machine:
+#   make book   build the report book from data/ (creates .venv and installs requirements.txt if needed)
+#   make test   run every test (builds the book first if it is missing or out of date)
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.requirements-installed
+SITE := book/_build/html/index.html
+
+.PHONY: book test venv clean lab validate
+
+venv: $(STAMP)
+
+# Reinstall whenever requirements.txt or the lib's packaging changes.
+$(STAMP): requirements.txt lib/pyproject.toml
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+validate: $(STAMP)
+	$(VENV)/bin/tradetalks validate
+
+book: $(STAMP)
+	$(VENV)/bin/tradetalks build
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks/
+
+clean:
+	rm -rf book/_build
