@@ -25,8 +25,12 @@ validate: $(STAMP)
 book: $(STAMP)
 	$(VENV)/bin/tradetalks build
 
-test: $(STAMP)
+# Build first (the site tests and strict nbval check what was built), then:
+#   unit, build and site tests; strict nbval on the published notebooks; nbval-lax on the templates.
+test: book
 	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest --nbval book/_build/notebooks
+	$(VENV)/bin/python -m pytest --nbval-lax notebooks
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/

@@ -1,0 +1,105 @@
+"""The built site (book/_build/html, made by `make book`): every page of the plan, with its charts and tables."""
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from tradetalks import load_dataset
+from tradetalks import queries as q
+from tradetalks.build import DEFAULT_PLAN, REPO_ROOT, load_plan
+
+BUILD = REPO_ROOT / "book" / "_build"
+SITE = BUILD / "html"
+PLAN = load_plan(DEFAULT_PLAN)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def site_exists():
+    if not (SITE / "index.html").is_file():
+        pytest.fail("the book is not built: run `make book` (or `make test`, which builds it first)")
+
+
+def page(name):
+    return BeautifulSoup((SITE / "generated" / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def executed(name):
+    return nbformat.read(BUILD / "notebooks" / f"{name}.ipynb", as_version=4)
+
+
+def count_outputs(nb, marker):
+    return sum(1 for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+               if marker in o.get("data", {}).get("text/html", ""))
+
+
+@pytest.mark.parametrize("p", PLAN.pages, ids=lambda p: p.name)
+def test_every_plan_page_is_built_with_its_title(p):
+    soup = page(p.name)
+    heading = next(line for c in executed(p.name).cells if c.cell_type == "markdown"
+                   for line in c.source.splitlines() if line.startswith("# "))
+    assert soup.find("h1").get_text(" ", strip=True) == heading[2:].strip()
+    nav = [a.get_text(" ", strip=True) for a in page(PLAN.pages[-1].name).select("nav.bd-docs-nav a")]
+    assert soup.find("h1").get_text(" ", strip=True) in nav
+
+
+@pytest.mark.parametrize("p", PLAN.pages, ids=lambda p: p.name)
+def test_page_has_every_chart_and_table_of_its_notebook(p):
+    soup, nb = page(p.name), executed(p.name)
+    charts = soup.select("div.tradetalks-chart")
+    tables = soup.select("table.tradetalks-table")
+    assert len(charts) == count_outputs(nb, 'class="tradetalks-chart"')
+    assert len(tables) == count_outputs(nb, "tradetalks-table")
+    assert tables, "every section shows at least one table"
+    for t in tables:
+        assert t.find("thead") and t.find("thead").find_all("th"), "tables have a header row"
+        assert t.find("tbody").find_all("tr"), "tables are not empty"
+    for c in charts:
+        script = c.find_next_sibling("script")
+        assert script is not None and "vegaEmbed" in script.string
+
+
+EXPECTED_CHARTS = {"overview": 2, "timeline": 2, "actors": 1, "sticking-points": 2, "data-and-sources": 0}
+
+
+def test_chart_counts_per_section():
+    assert {p.name: len(page(p.name).select("div.tradetalks-chart")) for p in PLAN.pages} == EXPECTED_CHARTS
+
+
+def test_no_code_parameters_or_missing_values_shown():
+    for p in PLAN.pages:
+        soup = page(p.name)
+        assert not soup.select("div.cell_input"), p.name
+        text = soup.select_one("main").get_text(" ", strip=True)
+        assert "window_start" not in text and "report.setup" not in text, p.name
+        for cell in soup.select("table.tradetalks-table td"):
+            assert cell.get_text(strip=True) not in {"NaN", "nan", "None", "NaT", "<NA>"}, p.name
+
+
+def test_overview_figures_come_from_the_data():
+    ds = load_dataset()
+    h = q.headline_figures(ds)
+    text = " ".join(page("overview").select_one("main").get_text(" ", strip=True).split())
+    assert f"{h['events']} events" in text
+    assert f"{h['talks_rounds']} rounds of formal talks" in text
+    assert "peaked at 145% on 10 April 2025 and ended at 20%" in text
+
+
+def test_timeline_lists_every_event_once():
+    ds = load_dataset()
+    soup = page("timeline")
+    chronology = [t for t in soup.select("table.tradetalks-table") if "Chronology" in t.find("caption").get_text()][0]
+    titles = [tr.find_all("td")[2].get_text(strip=True) for tr in chronology.find("tbody").find_all("tr")]
+    assert titles == list(q.events_between(ds)["title"])
+
+
+def test_pages_load_only_local_assets():
+    for p in PLAN.pages:
+        soup = page(p.name)
+        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src")):
+            for el in soup.find_all(tag):
+                url = el.get(attr) or ""
+                assert not re.match(r"^(https?:)?//", url), f"{p.name}: {tag} loads {url}"
+    assert (SITE / "_static" / "vega-bundle.js").stat().st_size > 500_000
