@@ -103,3 +103,11 @@ def test_pages_load_only_local_assets():
                 url = el.get(attr) or ""
                 assert not re.match(r"^(https?:)?//", url), f"{p.name}: {tag} loads {url}"
     assert (SITE / "_static" / "vega-bundle.js").stat().st_size > 500_000
+
+
+def test_data_files_are_offered_for_download():
+    soup = page("data-and-sources")
+    links = [a["href"] for a in soup.select("main a[href]") if a["href"].endswith((".csv", ".json"))]
+    assert "../_static/data/datapackage.json" in links and "../_static/data/events.csv" in links
+    for href in links:
+        assert (SITE / "generated" / href).resolve().is_file(), href

@@ -586,6 +586,18 @@ def _stage_book(book_dir: Path, staging: Path) -> None:
     write_vega_bundle(staging / "_static")
 
 
+def _stage_data(data_dir: Path | None, staging: Path) -> None:
+    """Publish the book's data folder (schema, CSV files, README) with the site, under ``_static/data/``."""
+    from tradetalks.paths import resolve_data_dir
+
+    source = data_dir if data_dir is not None else resolve_data_dir(None)
+    target = staging / "_static" / "data"
+    target.mkdir(parents=True, exist_ok=True)
+    for f in sorted(source.iterdir()):
+        if f.is_file() and f.suffix in (".csv", ".json", ".md"):
+            shutil.copy2(f, target / f.name)
+
+
 # --------------------------------------------------------------------------- #
 # build() and main()
 # --------------------------------------------------------------------------- #
@@ -666,6 +678,7 @@ def build(
         try:
             # 2. staging
             _stage_book(book, staging)
+            _stage_data(_resolve_data_dir(plan.defaults.get("data_dir"), root_dir), staging)
             generated = staging / GENERATED
             generated.mkdir()
 

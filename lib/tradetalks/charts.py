@@ -50,7 +50,7 @@ def theme() -> dict:
         "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal", "labelColor": "#222",
                  "titleColor": "#222", "gridColor": "#e6e6e6"},
         "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "horizontal",
-                   "titleFontWeight": "normal", "columns": 4},
+                   "titleFontWeight": "normal", "columns": 4, "labelLimit": 320},
         "header": {"labelFontSize": 12, "titleFontSize": 12},
         "text": {"fontSize": 11},
     }}

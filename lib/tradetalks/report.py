@@ -165,13 +165,21 @@ def event_table(ds: Dataset, s, e, types=None, sticking_points=None, actors=None
     return _table(out, "Chronology of events")
 
 
+def measure_label(measure: str) -> str:
+    """'reciprocal_ieepa' -> 'Reciprocal (IEEPA)': words capitalised, a trailing legal basis in capitals."""
+    words = measure.split("_")
+    if len(words) > 1 and words[-1] in {"ieepa", "s301", "s232"}:
+        return " ".join(words[:-1]).capitalize() + f" ({words[-1].upper()})"
+    return " ".join(words).capitalize()
+
+
 def tariff_steps_table(ds: Dataset, s, e) -> render.Table:
     t = ds.tariff_steps[(ds.tariff_steps["in_force"] >= s) & (ds.tariff_steps["in_force"] <= e)]
     sides = {"united_states": "United States", "china": "China"}
     out = pd.DataFrame({
         "In force": t["in_force"].map(day),
         "Imposed by": t["imposing_side"].map(sides),
-        "Measure": t["measure"].str.replace("_", " "),
+        "Measure": t["measure"].map(measure_label),
         "Goods": t["scope"].map({"all_goods": "all", "selected_goods": "selected"}),
         "Rate": t["rate_pct"].map(pct),
         "In headline": t["counts_in_headline"].map({True: "yes", False: "no"}),
