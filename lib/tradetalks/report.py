@@ -332,16 +332,18 @@ def download_links(ds: Dataset, data_url: str = "") -> Markdown:
 
 def sources_table(ds: Dataset) -> render.Table:
     src = q.sources_with_events(ds)
+    titles = [t if official else f"[{t}]" for t, official in zip(src["title"], src["title_is_official"])]
     out = pd.DataFrame({
         "Id": src["id"],
-        "Kind": src["kind"].astype(str).str.replace("_", " "),
-        "Title": [t if official else f"[{t}]" for t, official in zip(src["title"], src["title_is_official"])],
-        "Publisher": src["publisher"],
+        "Source": [f"{t} — {p}" if p else t for t, p in zip(titles, src["publisher"])],
         "Published": [day(p) if pd.isna(pl) else f"{day(p)} – {day(pl)}" for p, pl in zip(src["published"], src["published_latest"])],
-        "Reference": [r or u for r, u in zip(src["reference"], src["url"])],
+        "Reference": [" ".join(x for x in (r, u) if x) for r, u in zip(src["reference"], src["url"])],
+        "Kind": src["kind"].astype(str).str.replace("_", " "),
         "Cited by": src["cited_by"],
     })
-    return _table(out, "Every source and the events that cite it (titles in brackets are our descriptions)")
+    # The reference column holds long file names and addresses: its own class lets them wrap anywhere.
+    return render.Table(out.reset_index(drop=True), "Every source and the events that cite it (titles in brackets are our descriptions)",
+                        classes=("sources-table",))
 
 
 def discrepancies_table(ds: Dataset) -> render.Table:
