@@ -141,7 +141,7 @@ def tariff_step_chart(ds: Dataset, start=None, end=None) -> alt.LayerChart:
     s, e = q.window(ds, start, end)
     series = q.tariff_series(ds, s, e)
     series["day"] = series["date"].map(_day)
-    series["when"] = series["date"].map(lambda d: f"{d.day} {d:%B %Y}")
+    series["when"] = series["date"].map(q.day_label)
     rounds = q.negotiation_rounds(ds, s, e, types=("talks_round", "summit"))
     marks = pd.DataFrame({"day": rounds["start_date"].map(_day), "label": rounds["label"].str.replace(" talks", "").str.replace(" summit", ""),
                           "title": rounds["title"], "when": [q.date_label(r) for _, r in rounds.iterrows()],
@@ -190,7 +190,7 @@ def participation_chart(ds: Dataset, start=None, end=None) -> alt.Chart:
     rounds = q.negotiation_rounds(ds, s, e)
     p["side_label"] = p["side"].map(q.SIDE_LABELS)
     p["role_label"] = p["role"].astype(str).str.replace("_", " ")
-    p["when"] = p["start_date"].map(lambda d: f"{d.day} {d:%B %Y}")
+    p["when"] = p["start_date"].map(q.day_label)
     order_people = (p.sort_values(["side", "name"]).drop_duplicates("name"))["name"].tolist()
     order_rounds = rounds["label"].tolist()
     data = p[["name", "label", "side_label", "role_label", "when"]]
@@ -217,15 +217,11 @@ def status_matrix_chart(ds: Dataset, start=None, end=None, sticking_points=None)
     s, e = q.window(ds, start, end)
     m = q.status_matrix(ds, s, e)
     rounds = q.negotiation_rounds(ds, s, e)
-    points = ds.sticking_points
-    if sticking_points:
-        q.check_ids(ds, "sticking_points", sticking_points)
-        m = m[m["sticking_point_id"].isin(sticking_points)]
-        points = points[points["id"].isin(sticking_points)]
-    m = m.copy()
+    points = q.only(ds, ds.sticking_points, "id", "sticking_points", sticking_points)
+    m = q.only(ds, m, "sticking_point_id", "sticking_points", sticking_points).copy()
     m["status"] = m["status"].astype(str)
     m["note"] = m["note"].fillna("")
-    m["expiry"] = m["expires"].map(lambda d: "" if pd.isna(d) else f"{d.day} {d:%B %Y}")
+    m["expiry"] = m["expires"].map(q.day_label)
     data = m[["name", "label", "status", "note", "expiry"]]
     statuses = [st for st in STATUS_ORDER if st in set(data["status"])] or STATUS_ORDER
     order_rounds = rounds["label"].tolist()
@@ -254,16 +250,12 @@ def status_history_chart(ds: Dataset, start=None, end=None, sticking_points=None
     """For each sticking point, its statuses over time as a row of coloured marks."""
     s, e = q.window(ds, start, end)
     h = q.status_history(ds, None, s, e)
-    points = ds.sticking_points
-    if sticking_points:
-        q.check_ids(ds, "sticking_points", sticking_points)
-        h = h[h["sticking_point_id"].isin(sticking_points)]
-        points = points[points["id"].isin(sticking_points)]
-    h = h.copy()
+    points = q.only(ds, ds.sticking_points, "id", "sticking_points", sticking_points)
+    h = q.only(ds, h, "sticking_point_id", "sticking_points", sticking_points).copy()
     h["status"] = h["status"].astype(str)
     h["day"] = h["date"].map(_day)
-    h["when"] = h["date"].map(lambda d: f"{d.day} {d:%B %Y}")
-    h["expiry"] = h["expires"].map(lambda d: "" if pd.isna(d) else f"{d.day} {d:%B %Y}")
+    h["when"] = h["date"].map(q.day_label)
+    h["expiry"] = h["expires"].map(q.day_label)
     data = h[["name", "day", "when", "status", "title", "expiry"]]
     statuses = [st for st in STATUS_ORDER if st in set(data["status"])] or STATUS_ORDER
     names = points["name"].tolist()

@@ -108,6 +108,19 @@ def check_ids(ds: Dataset, table: str, ids) -> None:
         raise QueryError(f"unknown {table.replace('_', ' ')} id {', '.join(map(repr, unknown))}; known ids: {', '.join(sorted(known))}")
 
 
+def only(ds: Dataset, frame: pd.DataFrame, column: str, table: str, ids) -> pd.DataFrame:
+    """Rows of ``frame`` whose ``column`` is one of ``ids`` (ids checked against ``table``); all rows when ids is empty."""
+    if not ids:
+        return frame
+    check_ids(ds, table, ids)
+    return frame[frame[column].isin(list(ids))]
+
+
+def day_label(d) -> str:
+    """'14 May 2025'; empty for a missing date."""
+    return "" if pd.isna(d) else f"{d.day} {d:%B %Y}"
+
+
 def find_actor(ds: Dataset, text: str) -> str:
     """The actor id for an id, a name or any recorded alias (misspellings included), ignoring letter case."""
     key = text.strip().casefold()

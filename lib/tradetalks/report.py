@@ -38,8 +38,7 @@ def setup(data_dir: str = "", window_start: str = "", window_end: str = "") -> t
     return ds, s, e
 
 
-def day(d) -> str:
-    return "" if pd.isna(d) else f"{d.day} {d:%B %Y}"
+day = q.day_label
 
 
 def pct(x: float) -> str:
@@ -110,10 +109,7 @@ def tariff_table(ds: Dataset, s, e) -> render.Table:
 
 
 def outcomes_table(ds: Dataset, s, e, sticking_points=None) -> render.Table:
-    o = q.sticking_point_outcomes(ds, s, e)
-    if sticking_points:
-        q.check_ids(ds, "sticking_points", sticking_points)
-        o = o[o["sticking_point_id"].isin(sticking_points)]
+    o = q.only(ds, q.sticking_point_outcomes(ds, s, e), "sticking_point_id", "sticking_points", sticking_points)
     o = o[o["events"] > 0]
     out = pd.DataFrame({
         "Sticking point": o["name"],
@@ -260,10 +256,7 @@ def statements_table(ds: Dataset, s, e, actors=None) -> render.Table:
 # ---------------------------------------------------------------------------- sticking points
 
 def sticking_points_summary(ds: Dataset, s, e, sticking_points=None) -> Markdown:
-    o = q.sticking_point_outcomes(ds, s, e)
-    if sticking_points:
-        q.check_ids(ds, "sticking_points", sticking_points)
-        o = o[o["sticking_point_id"].isin(sticking_points)]
+    o = q.only(ds, q.sticking_point_outcomes(ds, s, e), "sticking_point_id", "sticking_points", sticking_points)
     o = o[o["events"] > 0]
     groups = {k: o[o["outcome"] == k] for k in ("agreed", "suspended", "open")}
     text = "On **{end}**, of **{n}**:\n\n".format(end=day(e), n=plural(len(o), "sticking point"))
@@ -285,10 +278,7 @@ def sticking_points_table(ds: Dataset) -> render.Table:
 
 
 def status_history_table(ds: Dataset, s, e, sticking_points=None) -> render.Table:
-    h = q.status_history(ds, None, s, e)
-    if sticking_points:
-        q.check_ids(ds, "sticking_points", sticking_points)
-        h = h[h["sticking_point_id"].isin(sticking_points)]
+    h = q.only(ds, q.status_history(ds, None, s, e), "sticking_point_id", "sticking_points", sticking_points)
     h = h.sort_values(["sticking_point_id", "date"], key=lambda c: c.map({k: i for i, k in enumerate(ds.sticking_points["id"])}) if c.name == "sticking_point_id" else c, kind="stable")
     out = pd.DataFrame({
         "Sticking point": h["name"],
