@@ -73,6 +73,8 @@ GENERATED = "generated"
 #: Seconds a single cell may run before papermill gives up.
 CELL_TIMEOUT = 600
 KERNEL_NAME = "python3"
+#: Times a page's kernel may fail to start (a port clash between parallel workers) before the build gives up.
+KERNEL_START_ATTEMPTS = 3
 
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _PLAN_KEYS = {"defaults", "pages"}
@@ -379,16 +381,26 @@ def _execute_page(
     try:
         import papermill as pm
 
-        pm.execute_notebook(
-            template,
-            output,
-            parameters=parameters,
-            kernel_name=KERNEL_NAME,
-            cwd=cwd,
-            progress_bar=False,
-            log_output=False,
-            execution_timeout=timeout,
-        )
+        for attempt in range(KERNEL_START_ATTEMPTS):
+            try:
+                pm.execute_notebook(
+                    template,
+                    output,
+                    parameters=parameters,
+                    kernel_name=KERNEL_NAME,
+                    cwd=cwd,
+                    progress_bar=False,
+                    log_output=False,
+                    execution_timeout=timeout,
+                )
+                break
+            except RuntimeError as exc:
+                # Kernels started at the same moment in parallel workers can pick the same
+                # free TCP port ("Address already in use"); the kernel then dies before it
+                # answers. No cell has run yet, so starting it again is safe.
+                if "Kernel died before replying to kernel_info" not in str(exc) or attempt + 1 == KERNEL_START_ATTEMPTS:
+                    raise
+                print(f"kernel failed to start ({exc}); retrying", file=sys.stderr, flush=True)
     except Exception as exc:  # report everything to the parent as plain data
         info: dict[str, Any] = {
             "ok": False,
