@@ -8,7 +8,11 @@ VENV := .venv
 STAMP := $(VENV)/.requirements-installed
 SITE := book/_build/html/index.html
 
-.PHONY: book test venv clean lab validate
+.PHONY: book test venv clean lab validate system-deps
+# Debian packages the browser tests and the PDF export need: Chromium (driven by Playwright,
+# whose own browser download can't be had offline), CJK fonts for the Chinese names,
+# and poppler's pdftotext/pdftoppm to check the PDF.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk poppler-utils
 
 venv: $(STAMP)
 
@@ -19,6 +23,12 @@ $(STAMP): requirements.txt lib/pyproject.toml
 	$(VENV)/bin/python -m pip install --quiet -r requirements.txt
 	@touch $(STAMP)
 
+system-deps:
+	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null && fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(SYSTEM_PACKAGES); \
+	elif command -v sudo >/dev/null; then sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(SYSTEM_PACKAGES); \
+	else echo "Missing system packages; install them with: apt-get install -y $(SYSTEM_PACKAGES)" >&2; exit 1; fi
+
 validate: $(STAMP)
 	$(VENV)/bin/tradetalks validate
 
@@ -27,7 +37,7 @@ book: $(STAMP)
 
 # Build first (the site tests and strict nbval check what was built), then:
 #   unit, build and site tests; strict nbval on the published notebooks; nbval-lax on the templates.
-test: book
+test: book system-deps
 	$(VENV)/bin/python -m pytest
 	$(VENV)/bin/python -m pytest --nbval book/_build/notebooks
 	$(VENV)/bin/python -m pytest --nbval-lax notebooks
