@@ -24,7 +24,7 @@ $(STAMP): requirements.txt lib/pyproject.toml
 	@touch $(STAMP)
 
 system-deps:
-	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null && fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then :; \
+	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null && fc-list 2>/dev/null | grep "Noto Sans CJK" >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(SYSTEM_PACKAGES); \
 	elif command -v sudo >/dev/null; then sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(SYSTEM_PACKAGES); \
 	else echo "Missing system packages; install them with: apt-get install -y $(SYSTEM_PACKAGES)" >&2; exit 1; fi
