@@ -70,10 +70,17 @@ def _day(ts) -> str:
 
 
 def _utc_x(field: str, title: str | None, s: pd.Timestamp, e: pd.Timestamp, **axis) -> alt.X:
+    """The date axis; give it to one layer of a chart only (Vega-Lite unions explicit domains of layers badly)."""
     # Dates are calendar days: a UTC scale keeps 14 May on 14 May in every reader's time zone.
-    return alt.X(f"{field}:T", title=title,
-                 scale=alt.Scale(type="utc", domain=[_day(s), _day(e + pd.Timedelta(days=1))]),
-                 axis=alt.Axis(format="%b %Y", formatType="utc", labelAngle=0, tickCount="month", **axis))
+    end = e + pd.Timedelta(days=1)
+    domain = [alt.DateTime(year=d.year, month=d.month, date=d.day, utc=True) for d in (s, end)]
+    return alt.X(f"{field}:T", title=title, scale=alt.Scale(type="utc", domain=domain),
+                 axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month", **axis))
+
+
+def _same_x(field: str) -> alt.X:
+    """A date position on the scale another layer defined with :func:`_utc_x`."""
+    return alt.X(f"{field}:T")
 
 
 def _phase_layers(ds: Dataset, s: pd.Timestamp, e: pd.Timestamp, height: int, labels: bool = True):
@@ -87,7 +94,7 @@ def _phase_layers(ds: Dataset, s: pd.Timestamp, e: pd.Timestamp, height: int, la
     ph["dates"] = [f"{a:%-d %b} – {b:%-d %b %Y}" for a, b in zip(ph["start_date"], ph["end_date"])]
     data = ph[["name", "from", "to", "shade", "row", "dates", "description"]]
     base = alt.Chart(data)
-    x = _utc_x("from", None, s, e)
+    x = _same_x("from")
     bands = base.mark_rect(opacity=0.55).encode(
         x=x, x2="to:T",
         color=alt.Color("shade:N", scale=alt.Scale(domain=[0, 1], range=["#f1f1f1", "#fafafa"]), legend=None),
@@ -157,16 +164,16 @@ def tariff_step_chart(ds: Dataset, start=None, end=None) -> alt.LayerChart:
         strokeDash=alt.StrokeDash("side_label:N", scale=alt.Scale(domain=domain, range=[[1, 0], [6, 3]]), legend=None),
     )
     dots = alt.Chart(series[["day", "when", "rate_pct", "side_label"]]).mark_point(filled=True, size=45).encode(
-        x=x, y="rate_pct:Q",
+        x=_same_x("day"), y="rate_pct:Q",
         color=alt.Color("side_label:N", scale=_scale(TARIFF_COLORS, domain), legend=None),
         tooltip=[alt.Tooltip("side_label:N", title="Tariff"), alt.Tooltip("when:N", title="From"),
                  alt.Tooltip("rate_pct:Q", title="Rate (%)")])
     layers = _phase_layers(ds, s, e, height, labels=False) + [line, dots]
     if len(marks):
         rule = alt.Chart(marks).mark_rule(color="#777", strokeDash=[2, 3]).encode(
-            x=x, tooltip=[alt.Tooltip("title:N", title="Round"), alt.Tooltip("when:N", title="Date")])
+            x=_same_x("day"), tooltip=[alt.Tooltip("title:N", title="Round"), alt.Tooltip("when:N", title="Date")])
         text = alt.Chart(marks).mark_text(angle=0, align="left", baseline="top", dx=3, fontSize=10, color="#333").encode(
-            x=x, y=alt.Y("row:Q", scale=None, axis=None), text="label:N")
+            x=_same_x("day"), y=alt.Y("row:Q", scale=None, axis=None), text="label:N")
         layers += [rule, text]
     summary = q.tariff_summary(ds, s, e).set_index("imposing_side")
     us, cn = summary.loc["united_states"], summary.loc["china"]
@@ -260,7 +267,7 @@ def status_history_chart(ds: Dataset, start=None, end=None, sticking_points=None
     statuses = [st for st in STATUS_ORDER if st in set(data["status"])] or STATUS_ORDER
     names = points["name"].tolist()
     y = alt.Y("name:N", title=None, sort=names, scale=alt.Scale(domain=names), axis=alt.Axis(labelLimit=240))
-    track = alt.Chart(data).mark_line(color="#bbb", strokeWidth=1).encode(x=_utc_x("day", "Date", s, e), y=y, detail="name:N")
+    track = alt.Chart(data).mark_line(color="#bbb", strokeWidth=1).encode(x=_same_x("day"), y=y, detail="name:N")
     dots = alt.Chart(data).mark_point(filled=True, size=120, stroke="white", strokeWidth=0.8, opacity=0.95).encode(
         x=_utc_x("day", "Date", s, e), y=y,
         color=alt.Color("status:N", title="Status", scale=_scale(STATUS_COLORS, statuses)),
@@ -268,9 +275,6 @@ def status_history_chart(ds: Dataset, start=None, end=None, sticking_points=None
         tooltip=[alt.Tooltip("name:N", title="Sticking point"), alt.Tooltip("when:N", title="Date"),
                  alt.Tooltip("status:N", title="Status"), alt.Tooltip("expiry:N", title="Suspended until"),
                  alt.Tooltip("title:N", title="Event")])
-    x = _utc_x("day", "Date", s, e)
-    track = track.encode(x=x)
-    dots = dots.encode(x=x)
     layers = _phase_layers(ds, s, e, 26 * len(names), labels=False) + [track, dots]
     return alt.layer(*layers).properties(
         width=WIDTH, height=max(100, 30 * len(names)),

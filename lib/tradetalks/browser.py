@@ -1,0 +1,150 @@
+"""Look at the built site as a reader's browser does: Debian's Chromium, driven by Playwright.
+
+Used by the browser tests (and usable from a shell): serve a built site on 127.0.0.1, open each page,
+and record what happened: every request and the host it went to, failed requests, console errors,
+dialogs, how many chart containers drew an SVG with marks, and a full-page screenshot.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlparse
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-default-apps", "--disable-quic"]
+INSTALL_HINT = "apt-get install -y chromium fonts-noto-cjk   (or: make system-deps)"
+
+# A chart counts as drawn when its container holds an SVG whose Vega mark groups contain shapes.
+DRAWN_CHARTS_JS = """() => Array.from(document.querySelectorAll('div.tradetalks-chart')).map(el => {
+  const svg = el.querySelector('svg');
+  const marks = svg ? svg.querySelectorAll('g[class^="mark-"] path, g[class^="mark-"] rect, g[class^="mark-"] line, g[class^="mark-"] text').length : 0;
+  return {id: el.id, svg: !!svg, marks: marks,
+          label: svg ? (svg.getAttribute('aria-label') || '') : '',
+          role: svg ? (svg.getAttribute('role') || '') : ''};
+})"""
+
+
+def find_chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    raise RuntimeError(f"Chromium is not installed; install it with: {INSTALL_HINT}")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # keep test output clean
+        pass
+
+
+@contextlib.contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1 (a free port) for the duration; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
+def launch() -> Iterator["object"]:
+    """A headless system Chromium under Playwright (yields the Browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class PageVisit:
+    url: str
+    requests: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    charts: list[dict] = field(default_factory=list)
+    screenshot: Path | None = None
+
+    def foreign_requests(self, site_url: str) -> list[str]:
+        """Requests to any host other than the site's own."""
+        site = urlparse(site_url)
+        out = []
+        for url in self.requests:
+            u = urlparse(url)
+            if u.scheme in ("data", "blob", "about"):
+                continue
+            if u.scheme == "file" and site.scheme == "file":
+                continue
+            if (u.scheme, u.netloc) != (site.scheme, site.netloc):
+                out.append(url)
+        return out
+
+    @property
+    def undrawn_charts(self) -> list[dict]:
+        return [c for c in self.charts if not c["svg"] or c["marks"] == 0]
+
+
+def open_page(browser, url: str, *, screenshot: Path | None = None, width: int = 1280, settle_ms: int = 300):
+    """Open ``url`` in a fresh context, recording everything; returns (PageVisit, page, context)."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    visit = PageVisit(url)
+    page.on("request", lambda r: visit.requests.append(r.url))
+    page.on("requestfailed", lambda r: visit.failed_requests.append(f"{r.url} ({r.failure})"))
+    page.on("response", lambda r: visit.failed_requests.append(f"{r.url} (HTTP {r.status})") if r.status >= 400 else None)
+    page.on("console", lambda m: visit.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: visit.page_errors.append(str(e)))
+
+    def on_dialog(dialog):
+        visit.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.goto(url, wait_until="load")
+    with contextlib.suppress(Exception):
+        # vegaEmbed draws asynchronously; wait until every chart container has an SVG (or give up quietly).
+        page.wait_for_function(
+            "() => Array.from(document.querySelectorAll('div.tradetalks-chart')).every(el => el.querySelector('svg'))",
+            timeout=10_000)
+    page.wait_for_timeout(settle_ms)
+    visit.charts = page.evaluate(DRAWN_CHARTS_JS)
+    if screenshot is not None:
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(screenshot), full_page=True)
+        visit.screenshot = screenshot
+    return visit, page, context
+
+
+def visit_page(browser, url: str, *, screenshot: Path | None = None) -> PageVisit:
+    visit, _page, context = open_page(browser, url, screenshot=screenshot)
+    context.close()
+    return visit
+
+
+def hover_tooltip(page, mark_selector: str, index: int = 0) -> str:
+    """Hover over the ``index``-th element matching ``mark_selector``; return the Vega tooltip's text ('' if none)."""
+    mark = page.locator(mark_selector).nth(index)
+    mark.scroll_into_view_if_needed()
+    mark.hover(force=True)
+    tip = page.locator("#vg-tooltip-element.visible")
+    try:
+        tip.wait_for(state="visible", timeout=3000)
+    except Exception:
+        return ""
+    return tip.inner_text()
