@@ -24,10 +24,20 @@ INSTALL_HINT = "apt-get install -y chromium fonts-noto-cjk   (or: make system-de
 DRAWN_CHARTS_JS = """() => Array.from(document.querySelectorAll('div.tradetalks-chart')).map(el => {
   const svg = el.querySelector('svg');
   const marks = svg ? svg.querySelectorAll('g[class^="mark-"] path, g[class^="mark-"] rect, g[class^="mark-"] line, g[class^="mark-"] text').length : 0;
+  // vega-embed puts the chart's role and accessible name (its description) on the container
   return {id: el.id, svg: !!svg, marks: marks,
-          label: svg ? (svg.getAttribute('aria-label') || '') : '',
-          role: svg ? (svg.getAttribute('role') || '') : ''};
+          label: el.getAttribute('aria-label') || '', role: el.getAttribute('role') || ''};
 })"""
+
+
+def is_foreign(request_url: str, site_url: str) -> bool:
+    """True for a request to another host (or scheme) than the site's; inline data is never foreign."""
+    u, site = urlparse(request_url), urlparse(site_url)
+    if u.scheme in ("data", "blob", "about"):
+        return False
+    if u.scheme == "file" and site.scheme == "file":
+        return False
+    return (u.scheme, u.netloc) != (site.scheme, site.netloc)
 
 
 def find_chromium() -> str:
@@ -73,6 +83,7 @@ def launch() -> Iterator["object"]:
 @dataclass
 class PageVisit:
     url: str
+    final_url: str = ""
     requests: list[str] = field(default_factory=list)
     failed_requests: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
@@ -83,17 +94,7 @@ class PageVisit:
 
     def foreign_requests(self, site_url: str) -> list[str]:
         """Requests to any host other than the site's own."""
-        site = urlparse(site_url)
-        out = []
-        for url in self.requests:
-            u = urlparse(url)
-            if u.scheme in ("data", "blob", "about"):
-                continue
-            if u.scheme == "file" and site.scheme == "file":
-                continue
-            if (u.scheme, u.netloc) != (site.scheme, site.netloc):
-                out.append(url)
-        return out
+        return [u for u in self.requests if is_foreign(u, site_url)]
 
     @property
     def undrawn_charts(self) -> list[dict]:
@@ -105,6 +106,8 @@ def open_page(browser, url: str, *, screenshot: Path | None = None, width: int =
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     visit = PageVisit(url)
+    # Requests to any other host are recorded (below) but never leave the machine.
+    context.route("**/*", lambda route: route.abort() if is_foreign(route.request.url, url) else route.continue_())
     page.on("request", lambda r: visit.requests.append(r.url))
     page.on("requestfailed", lambda r: visit.failed_requests.append(f"{r.url} ({r.failure})"))
     page.on("response", lambda r: visit.failed_requests.append(f"{r.url} (HTTP {r.status})") if r.status >= 400 else None)
@@ -123,6 +126,7 @@ def open_page(browser, url: str, *, screenshot: Path | None = None, width: int =
             "() => Array.from(document.querySelectorAll('div.tradetalks-chart')).every(el => el.querySelector('svg'))",
             timeout=10_000)
     page.wait_for_timeout(settle_ms)
+    visit.final_url = page.url
     visit.charts = page.evaluate(DRAWN_CHARTS_JS)
     if screenshot is not None:
         screenshot.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,68 @@
+"""The browser checks can fail: each is run once on a deliberately broken copy of the built site."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tradetalks import browser
+from tradetalks.build import REPO_ROOT
+
+SITE = REPO_ROOT / "book" / "_build" / "html"
+PAGE = "generated/timeline.html"
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not (SITE / "index.html").is_file():
+        pytest.fail("the book is not built: run `make book` (or `make test`, which builds it first)")
+    with browser.launch() as b:
+        yield b
+
+
+@pytest.fixture
+def broken_site(tmp_path):
+    copy = tmp_path / "html"
+    shutil.copytree(SITE, copy)
+    return copy
+
+
+def visit(chromium, site_dir, path=PAGE):
+    with browser.serve(site_dir) as url:
+        return browser.visit_page(chromium, url + path), url
+
+
+def test_a_missing_chart_library_is_caught(chromium, broken_site):
+    (broken_site / "_static" / "vega-bundle.js").unlink()
+    v, _ = visit(chromium, broken_site)
+    assert len(v.undrawn_charts) == 2
+    assert any("404" in f for f in v.failed_requests)
+
+
+def test_a_chart_that_fails_to_draw_is_caught(chromium, broken_site):
+    page = broken_site / PAGE
+    html = page.read_text(encoding="utf-8")
+    # corrupt the first chart's spec before it is embedded
+    assert "  var opt = " in html
+    page.write_text(html.replace("  var opt = ", "  spec.layer = 'not a list of layers';\n  var opt = ", 1), encoding="utf-8")
+    v, _ = visit(chromium, broken_site)
+    assert len(v.undrawn_charts) == 1
+    assert v.console_errors or v.page_errors
+
+
+def test_a_request_to_another_host_is_caught_and_blocked(chromium, broken_site):
+    page = broken_site / PAGE
+    html = page.read_text(encoding="utf-8")
+    # another host on the loopback range, so nothing could leave the machine even unblocked
+    page.write_text(html.replace("</body>", '<img src="http://127.0.0.2:9/pixel.png" alt=""></body>'), encoding="utf-8")
+    v, url = visit(chromium, broken_site)
+    assert v.foreign_requests(url) == ["http://127.0.0.2:9/pixel.png"]
+    assert any("127.0.0.2" in f for f in v.failed_requests)  # aborted by the check, never sent
+
+
+def test_script_that_executes_is_caught(chromium, broken_site):
+    page = broken_site / PAGE
+    html = page.read_text(encoding="utf-8")
+    page.write_text(html.replace("</body>", "<script>alert('injected')</script></body>"), encoding="utf-8")
+    v, _ = visit(chromium, broken_site)
+    assert v.dialogs == ["alert: injected"]
