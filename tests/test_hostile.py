@@ -1,0 +1,146 @@
+"""Hostile text in the data is shown as text: a small book is built from a fixture dataset whose titles,
+summaries, names and quotes hold HTML, script, javascript: links, Markdown and MyST syntax, and a real
+browser checks that all of it appears literally (tables, prose, tooltips) and that nothing executes."""
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+
+import pytest
+import yaml
+
+from tradetalks import browser, load_dataset
+from tradetalks import queries as q
+from tradetalks.build import DEFAULT_PLAN, REPO_ROOT, build
+from tradetalks.paths import DEFAULT_DATA_DIR
+
+
+def hostile(tag: str) -> str:
+    return (f'{tag} <script class="pwn">window.__pwned="{tag}";alert("{tag}")</script>'
+            f'<img class="pwn" src="x" onerror="window.__pwned=1"> <b class="pwn">bold</b> **strong** _em_ '
+            f'[click](javascript:alert(1)) {{sub-ref}}`today` $x^2$ &amp; | pipe | `code` # not a heading')
+
+
+# (file, row id, column) -> the marker placed there
+PLACES = {
+    ("events.csv", "2025-07-28-stockholm-talks", "title"): "EVT-TITLE",  # a mark with no close neighbour
+    ("events.csv", "2025-07-28-stockholm-talks", "summary"): "EVT-SUMMARY",
+    ("events.csv", "2025-01-20-inauguration", "title"): "FIRST-EVT",
+    ("actors.csv", "scott-bessent", "name"): "ACTOR",
+    ("statements.csv", "st-bessent-productive", "text"): "QUOTE",
+    ("sticking_points.csv", "rare-earths", "name"): "POINT",
+    ("sources.csv", "seed-004", "title"): "SOURCE",
+    ("phases.csv", "geneva-truce", "name"): "PHASE",
+}
+
+
+def poison(data_dir):
+    for (file, row_id, column), tag in PLACES.items():
+        path = data_dir / file
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+        for row in rows:
+            if row["id"] == row_id:
+                row[column] = hostile(tag)
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        path.write_text(out.getvalue(), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def hostile_book(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    data = root / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data)
+    poison(data)
+    load_dataset(data)  # still valid data: hostile text is allowed, it just has to stay text
+    plan = yaml.safe_load(DEFAULT_PLAN.read_text(encoding="utf-8"))
+    plan["defaults"]["data_dir"] = str(data)
+    plan_path = root / "plan.yml"
+    plan_path.write_text(yaml.safe_dump(plan), encoding="utf-8")
+    result = build(plan_path, out=root / "out", book_dir=REPO_ROOT / "book")
+    assert not isinstance(result, int), f"the hostile book did not build (exit {result})"
+    return root / "out" / "html", data
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser.launch() as b:
+        yield b
+
+
+PAGES = ["overview", "timeline", "actors", "sticking-points", "data-and-sources"]
+INERT_JS = """() => ({
+  pwned: window.__pwned === undefined ? null : String(window.__pwned),
+  injected: document.querySelectorAll('.pwn').length,
+  jsLinks: document.querySelectorAll('a[href^="javascript:"]').length,
+  text: document.querySelector('main').innerText
+})"""
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_nothing_executes_and_nothing_is_injected(hostile_book, chromium, name):
+    site, _ = hostile_book
+    with browser.serve(site) as url:
+        visit, page, context = browser.open_page(chromium, url + f"generated/{name}.html")
+        try:
+            state = page.evaluate(INERT_JS)
+        finally:
+            context.close()
+    assert visit.dialogs == []
+    assert visit.page_errors == []
+    assert state["pwned"] is None and state["injected"] == 0 and state["jsLinks"] == 0
+    assert visit.undrawn_charts == []
+
+
+EXPECTED_ON_PAGE = {
+    "overview": ["EVT-TITLE", "ACTOR", "POINT"],
+    "timeline": ["EVT-TITLE", "EVT-SUMMARY", "FIRST-EVT", "ACTOR", "PHASE"],
+    "actors": ["ACTOR", "QUOTE"],
+    "sticking-points": ["POINT"],
+    "data-and-sources": ["SOURCE"],
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_hostile_text_appears_literally(hostile_book, chromium, name):
+    site, _ = hostile_book
+    with browser.serve(site) as url:
+        visit, page, context = browser.open_page(chromium, url + f"generated/{name}.html")
+        try:
+            text = " ".join(page.evaluate(INERT_JS)["text"].split())
+        finally:
+            context.close()
+    for tag in EXPECTED_ON_PAGE[name]:
+        assert " ".join(hostile(tag).split()) in text, f"{tag} not shown literally on {name}"
+
+
+def test_prose_shows_markdown_syntax_literally(hostile_book, chromium):
+    # the timeline's summary sentence names the first event: Markdown in it must not render
+    site, _ = hostile_book
+    with browser.serve(site) as url:
+        visit, page, context = browser.open_page(chromium, url + "generated/timeline.html")
+        try:
+            para = page.locator("main p", has_text="The first is").first
+            assert "**strong** _em_ [click](javascript:alert(1))" in para.inner_text()
+            assert para.locator("strong", has_text="strong").count() == 0
+        finally:
+            context.close()
+
+
+def test_tooltip_shows_hostile_title_as_text(hostile_book, chromium):
+    site, data = hostile_book
+    ds = load_dataset(data)
+    index = list(q.events_between(ds)["id"]).index("2025-07-28-stockholm-talks")
+    with browser.serve(site) as url:
+        visit, page, context = browser.open_page(chromium, url + "generated/timeline.html")
+        try:
+            tip = browser.hover_tooltip(page, "#" + visit.charts[0]["id"] + " g.mark-symbol.role-mark path", index)
+            state = page.evaluate(INERT_JS)
+        finally:
+            context.close()
+    assert hostile("EVT-TITLE") in " ".join(tip.split())
+    assert '<script class="pwn">' in tip
+    assert state["pwned"] is None and state["injected"] == 0
