@@ -14,8 +14,8 @@ from . import queries as q
 from .load import Dataset
 
 # Okabe-Ito palette
-BLUE, VERMILLION, GREEN, ORANGE, SKY, PURPLE, YELLOW, GREY, BLACK = (
-    "#0072B2", "#D55E00", "#009E73", "#E69F00", "#56B4E9", "#CC79A7", "#F0E442", "#999999", "#000000")
+BLUE, VERMILLION, GREEN, ORANGE, SKY, PURPLE, YELLOW, GREY, BLACK, DARK_GREY = (
+    "#0072B2", "#D55E00", "#009E73", "#E69F00", "#56B4E9", "#CC79A7", "#F0E442", "#999999", "#000000", "#555555")
 
 SIDE_COLORS = {"United States": BLUE, "China": VERMILLION, "Third parties": GREY}
 TARIFF_COLORS = {"US tariff on Chinese goods": BLUE, "Chinese tariff on US goods": VERMILLION}
@@ -23,8 +23,8 @@ STATUS_ORDER = ["raised", "escalated", "negotiated", "agreed", "suspended", "eas
 STATUS_SHAPES = {"raised": "circle", "escalated": "triangle-up", "negotiated": "diamond", "agreed": "square",
                  "suspended": "cross", "eased": "triangle-down", "unresolved": "triangle-right"}
 STATUS_COLORS = {"raised": YELLOW, "escalated": VERMILLION, "negotiated": SKY, "agreed": GREEN,
-                 "suspended": PURPLE, "eased": BLUE, "unresolved": GREY}
-OUTCOME_COLORS = {"Settled by agreement": GREEN, "Suspended": PURPLE, "Still open": GREY}
+                 "suspended": PURPLE, "eased": BLUE, "unresolved": DARK_GREY}
+OUTCOME_COLORS = {"Settled by agreement": GREEN, "Suspended": PURPLE, "Still open": DARK_GREY}
 ROLE_ORDER = ["leader", "lead_negotiator", "delegate", "host", "commentator", "announcer", "signatory", "testifier", "subject"]
 
 # Event types grouped into the four lanes of the timeline.
@@ -243,7 +243,9 @@ def status_matrix_chart(ds: Dataset, start=None, end=None, sticking_points=None)
         tooltip=[alt.Tooltip("name:N", title="Sticking point"), alt.Tooltip("label:N", title="Round"),
                  alt.Tooltip("status:N", title="Status"), alt.Tooltip("expiry:N", title="Suspended until"),
                  alt.Tooltip("note:N", title="Note")])
-    labels = base.mark_text(fontSize=9, color="#111").encode(text="status:N")
+    dark = "datum.status == 'unresolved' || datum.status == 'escalated' || datum.status == 'eased'"
+    labels = base.mark_text(fontSize=9).encode(
+        text="status:N", color=alt.condition(dark, alt.value("white"), alt.value("#111")))
     return alt.layer(cells, labels).properties(
         width=max(260, 72 * len(order_rounds)), height=max(80, 26 * len(points)),
         title=alt.Title("Status of each sticking point at each round", subtitle="Blank: the round did not touch the point."),
