@@ -11,12 +11,13 @@ import shutil
 import pytest
 
 from tradetalks import browser
-from tradetalks.build import DEFAULT_PLAN, REPO_ROOT, load_plan
+from tradetalks.build import DEFAULT_PLAN, REPO_ROOT, expand_pages, load_plan
 
 SITE = REPO_ROOT / "book" / "_build" / "html"
 SCREENSHOTS = REPO_ROOT / "book" / "_build" / "screenshots"
 PLAN = load_plan(DEFAULT_PLAN)
-PAGES = [f"generated/{p.name}.html" for p in PLAN.pages] + ["index.html", "search.html", "genindex.html"]
+PAGES_BUILT = expand_pages(PLAN.pages)  # one page per sticking point and per round included
+PAGES = [f"generated/{p.name}.html" for p in PAGES_BUILT] + ["index.html", "search.html", "genindex.html"]
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +70,8 @@ def test_every_chart_is_drawn_with_marks(visits, path):
 
 
 def test_site_has_the_expected_number_of_charts(visits):
-    assert sum(len(visits[f"generated/{p.name}.html"].charts) for p in PLAN.pages) == 7
+    # 7 on the five sections, one per sticking point page
+    assert sum(len(visits[f"generated/{p.name}.html"].charts) for p in PAGES_BUILT) == 7 + 11
 
 
 @pytest.mark.parametrize("path", [p for p in PAGES if p.startswith("generated/")])

@@ -319,3 +319,18 @@ def sources_with_events(ds: Dataset) -> pd.DataFrame:
     out["events"] = out["id"].map(count).fillna(0).astype(int)
     out["cited_by"] = out["id"].map(listed).fillna("")
     return out
+
+
+# ---------------------------------------------------------------------------- pages per item
+
+def fan_out_items(ds: Dataset, kind: str, parameters: dict | None = None) -> list[tuple[str, str]]:
+    """(id, title) of each item a repeated page is built for: every sticking point (or those in the
+    page's ``sticking_points`` parameter), or every negotiation round in the page's window."""
+    parameters = parameters or {}
+    if kind == "sticking_points":
+        points = only(ds, ds.sticking_points, "id", "sticking_points", parameters.get("sticking_points"))
+        return list(zip(points["id"], points["name"]))
+    if kind == "rounds":
+        rounds = negotiation_rounds(ds, parameters.get("window_start"), parameters.get("window_end"))
+        return list(zip(rounds["id"], rounds["label"]))
+    raise QueryError(f"cannot repeat a page for {kind!r}: use sticking_points or rounds")

@@ -6,11 +6,11 @@ title or a quote appears literally.
 """
 from __future__ import annotations
 
+import html
 import re
-from pathlib import Path
 
 import pandas as pd
-from IPython.display import Markdown
+from IPython.display import HTML, Markdown
 
 from . import charts, queries as q, render
 from .load import Dataset, load_cached
@@ -45,7 +45,10 @@ def pct(x: float) -> str:
     return f"{x:g}%"
 
 
-def _table(df: pd.DataFrame, caption: str) -> render.Table:
+def _table(df: pd.DataFrame, caption: str) -> render.Table | Markdown:
+    """The table, or a line saying there is nothing to show (an empty table reads as a fault)."""
+    if df.empty:
+        return md("**{caption}**: nothing recorded for this selection.", caption=caption)
     return render.table_html(df.reset_index(drop=True), caption=caption)
 
 
@@ -138,8 +141,10 @@ def phases_table(ds: Dataset, s, e) -> render.Table:
     return _table(out, "Phases of the conflict")
 
 
-def timeline_summary(ds: Dataset, s, e, types=None) -> Markdown:
-    ev = q.events_between(ds, s, e, types=types or None)
+def timeline_summary(ds: Dataset, s, e, types=None, sticking_points=None, actors=None) -> Markdown:
+    ev = q.events_between(ds, s, e, types=types or None, sticking_points=sticking_points or None, actors=actors or None)
+    if ev.empty:
+        return Markdown(f"No event between {day(s)} and {day(e)} matches this selection.")
     counts = ev["type"].astype(str).map(charts.FAMILY_OF_TYPE).value_counts()
     parts = ", ".join(f"{n} {fam.lower()}" for fam, n in counts.items())
     first, last = ev.iloc[0], ev.iloc[-1]
@@ -357,3 +362,166 @@ def aliases_table(ds: Dataset) -> render.Table:
     out = pd.DataFrame({"Spelling in the source": a["alias"], "Actor": a["name"], "Kind": a["kind"].astype(str).str.replace("_", " "),
                         "Source": a["source_id"], "Note": a["note"]})
     return _table(out, "How the sources name the actors")
+
+
+# ---------------------------------------------------------------------------- links between pages
+
+def page_links(items: list[tuple[str, str]], prefix: str, caption: str) -> HTML | Markdown:
+    """A list of links to the pages built per item (``{prefix}-{id}.html``); plain names when no prefix."""
+    if not items:
+        return Markdown("")
+    if not prefix:
+        return md("{caption}: " + "; ".join("{i%d}" % n for n in range(len(items))), caption=caption,
+                  **{f"i{n}": t for n, (_, t) in enumerate(items)})
+    links = "".join(f'<li><a href="{html.escape(prefix)}-{html.escape(i)}.html">{html.escape(t)}</a></li>' for i, t in items)
+    return HTML(f'<nav class="tradetalks-links" aria-label="{html.escape(caption)}"><p><strong>{html.escape(caption)}</strong></p>'
+                f"<ul>{links}</ul></nav>")
+
+
+# ---------------------------------------------------------------------------- one sticking point
+
+def point_summary(ds: Dataset, s, e, point_id: str) -> Markdown:
+    q.check_ids(ds, "sticking_points", [point_id])
+    sp = ds.sticking_points.set_index("id").loc[point_id]
+    o = q.sticking_point_outcomes(ds, s, e).set_index("sticking_point_id").loc[point_id]
+    text = "**{name}** ({category}). {description}\n\n".format(
+        name=escape(sp["name"]), category=escape(str(sp["category"]).replace("_", " ")), description=escape(sp["description"]))
+    if o["events"] == 0:
+        return Markdown(text + f"No event between {day(s)} and {day(e)} touched it.")
+    until = f" until **{day(o['expires'])}**" if o["outcome"] == "suspended" else ""
+    text += ("Between {s} and {e}, **{n}** touched it. Its last status was **{status}**{until} "
+             "(from {since}, *{event}*), so at the end of the window it is **{outcome}**.").format(
+        s=day(s), e=day(e), n=plural(int(o["events"]), "event"), status=escape(o["last_status"]), until=until,
+        since=day(o["as_of"]), event=escape(o["last_event"]), outcome=escape(q.OUTCOME_LABELS[o["outcome"]].lower()))
+    return Markdown(text)
+
+
+def point_events_table(ds: Dataset, s, e, point_id: str) -> render.Table:
+    h = q.status_history(ds, point_id, s, e)
+    src = ds.event_sources.groupby("event_id")["source_id"].agg("; ".join)
+    out = pd.DataFrame({
+        "Date": h["date"].map(day),
+        "Event": h["title"],
+        "Status": h["status"].astype(str),
+        "Until": h["expires"].map(day),
+        "Note": h["note"],
+        "Sources": h["event_id"].map(src).fillna(""),
+    })
+    return _table(out, "Events that touched this sticking point, with the status each gave it")
+
+
+def point_actors_table(ds: Dataset, s, e, point_id: str) -> render.Table:
+    ev = q.events_between(ds, s, e, sticking_points=[point_id])
+    links = ds.event_actors[ds.event_actors["event_id"].isin(ev["id"])].merge(ds.actors, left_on="actor_id", right_on="id")
+    links = links[links["side"].isin(["united_states", "china"]) & ~links["role"].isin(["host", "subject"])]
+    g = (links.groupby(["side", "name"], observed=True)
+         .agg(events=("event_id", "nunique"), roles=("role", lambda r: ", ".join(sorted({str(x).replace("_", " ") for x in r}))))
+         .reset_index().sort_values(["side", "events", "name"], ascending=[True, False, True]))
+    out = pd.DataFrame({"Side": g["side"].map(q.SIDE_LABELS), "Who": g["name"], "Events": g["events"], "Roles": g["roles"]})
+    return _table(out, "Who pushed it, on each side (hosts left out)")
+
+
+def point_sources_table(ds: Dataset, s, e, point_id: str) -> render.Table:
+    ev = q.events_between(ds, s, e, sticking_points=[point_id])
+    ids = ds.event_sources[ds.event_sources["event_id"].isin(ev["id"])]["source_id"].unique()
+    src = ds.sources[ds.sources["id"].isin(ids)]
+    out = pd.DataFrame({"Id": src["id"],
+                        "Source": [t if o else f"[{t}]" for t, o in zip(src["title"], src["title_is_official"])],
+                        "Published": src["published"].map(day)})
+    return _table(out, "Sources for this sticking point")
+
+
+# ---------------------------------------------------------------------------- one negotiation round
+
+def _round(ds: Dataset, round_id: str) -> pd.Series:
+    rounds = q.negotiation_rounds(ds)
+    if round_id not in set(rounds["id"]):
+        raise q.QueryError(f"{round_id!r} is not a negotiation round; rounds: {', '.join(rounds['id'])}")
+    return rounds.set_index("id").loc[round_id]
+
+
+def round_summary(ds: Dataset, round_id: str) -> Markdown:
+    r = _round(ds, round_id)
+    return md("**{title}** — {when}, {where}.\n\n{summary}", title=r["title"], when=q.date_label(r),
+              where=r["location"] or "place not recorded", summary=r["summary"])
+
+
+def round_neighbours(ds: Dataset, round_id: str, prefix: str = "") -> HTML | Markdown:
+    rounds = q.negotiation_rounds(ds)
+    i = list(rounds["id"]).index(round_id)
+    items = []
+    if i > 0:
+        items.append((rounds["id"].iloc[i - 1], f"Previous: {rounds['label'].iloc[i - 1]} ({q.date_label(rounds.iloc[i - 1])})"))
+    if i + 1 < len(rounds):
+        items.append((rounds["id"].iloc[i + 1], f"Next: {rounds['label'].iloc[i + 1]} ({q.date_label(rounds.iloc[i + 1])})"))
+    return page_links(items, prefix, "Other rounds")
+
+
+def round_delegations_table(ds: Dataset, round_id: str) -> render.Table:
+    _round(ds, round_id)
+    d = q.delegations(ds, round_id)
+    rows = [{"Side": q.SIDE_LABELS[side], "Who": r["name"], "Role here": str(r["role"]).replace("_", " "), "Post": r["role_2025"]}
+            for side, frame in d.items() for _, r in frame.iterrows()]
+    return _table(pd.DataFrame(rows, columns=["Side", "Who", "Role here", "Post"]), "Who took part")
+
+
+def round_points_table(ds: Dataset, round_id: str) -> render.Table:
+    _round(ds, round_id)
+    p = ds.event_sticking_points[ds.event_sticking_points["event_id"] == round_id].merge(
+        ds.sticking_points, left_on="sticking_point_id", right_on="id")
+    out = pd.DataFrame({"Sticking point": p["name"], "Status here": p["status"].astype(str),
+                        "Until": p["expires"].map(day), "Note": p["note"]})
+    return _table(out, "What was on the table, and where each point ended up")
+
+
+def round_changes_table(ds: Dataset, round_id: str) -> render.Table:
+    """State before the round (the day before it began) and after it (the day before the next round, or the data's end)."""
+    r = _round(ds, round_id)
+    rounds = q.negotiation_rounds(ds)
+    i = list(rounds["id"]).index(round_id)
+    before = r["start_date"] - pd.Timedelta(days=1)
+    after = (rounds["start_date"].iloc[i + 1] - pd.Timedelta(days=1)) if i + 1 < len(rounds) else ds.window[1]
+    rows = []
+    for side, label in (("united_states", "US tariff on Chinese goods"), ("china", "Chinese tariff on US goods")):
+        rows.append({"What": label, f"Before ({day(before)})": pct(q.tariff_in_force(ds, side, before)),
+                     f"After ({day(after)})": pct(q.tariff_in_force(ds, side, after))})
+    h = q.status_history(ds)
+    touched = ds.event_sticking_points.loc[ds.event_sticking_points["event_id"] == round_id, "sticking_point_id"]
+    for point_id in touched:
+        ph = h[h["sticking_point_id"] == point_id]
+        b = ph[ph["date"] <= before]
+        a = ph[ph["date"] <= after]
+        state = lambda x: "" if x.empty else str(x["status"].iloc[-1]) + (
+            f" until {day(x['expires'].iloc[-1])}" if pd.notna(x["expires"].iloc[-1]) else "")
+        rows.append({"What": ph["name"].iloc[0], f"Before ({day(before)})": state(b) or "not yet raised",
+                     f"After ({day(after)})": state(a)})
+    return _table(pd.DataFrame(rows), "What changed: before the round and after it (up to the next round)")
+
+
+def round_statements_table(ds: Dataset, round_id: str) -> render.Table:
+    _round(ds, round_id)
+    st = q.statements(ds)
+    st = st[st["event_id"] == round_id]
+    out = pd.DataFrame({"Who": st["name"], "Said": [f"“{t}”" if k == "quote" else t for t, k in zip(st["text"], st["kind"].astype(str))],
+                        "Kind": st["kind"].astype(str), "Source": st["source_id"]})
+    return _table(out, "What was said")
+
+
+def round_sources_table(ds: Dataset, round_id: str) -> render.Table:
+    _round(ds, round_id)
+    links = ds.event_sources[ds.event_sources["event_id"] == round_id].merge(ds.sources, left_on="source_id", right_on="id")
+    out = pd.DataFrame({"Id": links["source_id"],
+                        "Source": [t if o else f"[{t}]" for t, o in zip(links["title"], links["title_is_official"])],
+                        "What it covers": links["note_x"]})
+    return _table(out, "Sources")
+
+
+def rounds_links(ds: Dataset, s, e, prefix: str = "") -> HTML | Markdown:
+    r = q.negotiation_rounds(ds, s, e)
+    return page_links([(i, f"{lab} ({q.date_label(row)})") for i, lab, (_, row) in zip(r["id"], r["label"], r.iterrows())],
+                      prefix, "Each round, call and summit")
+
+
+def points_links(ds: Dataset, sticking_points=None, prefix: str = "") -> HTML | Markdown:
+    points = q.only(ds, ds.sticking_points, "id", "sticking_points", sticking_points)
+    return page_links(list(zip(points["id"], points["name"])), prefix, "Each sticking point")
