@@ -1,0 +1,162 @@
+"""One template, many pages: a page per sticking point and per round, and custom reports."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from tradetalks import load_dataset
+from tradetalks import queries as q
+from tradetalks.build import DEFAULT_PLAN, REPO_ROOT, build, expand_pages, load_plan
+from tradetalks.custom import Request, RequestError, check_request, make_report
+from tradetalks.paths import DEFAULT_DATA_DIR
+
+SITE = REPO_ROOT / "book" / "_build" / "html" / "generated"
+
+
+def soup(path):
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def main_text(path):
+    return " ".join(soup(path).select_one("main").get_text(" ", strip=True).split())
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset()
+
+
+def test_the_plan_expands_to_one_page_per_sticking_point_and_round(ds):
+    pages = expand_pages(load_plan(DEFAULT_PLAN).pages)
+    names = [p.name for p in pages]
+    assert [n for n in names if n.startswith("point-")] == [f"point-{i}" for i in ds.sticking_points["id"]]
+    assert [n for n in names if n.startswith("round-")] == [f"round-{i}" for i in q.negotiation_rounds(ds)["id"]]
+    london = next(p for p in pages if p.name == "round-2025-06-09-london-talks")
+    assert london.title == "London talks" and london.parameters["round_id"] == "2025-06-09-london-talks"
+    assert london.parent == "timeline"
+
+
+@pytest.mark.parametrize("point_id", ["rare-earths", "tiktok", "soybeans"])
+def test_each_sticking_point_page_has_its_own_content(ds, point_id):
+    sp = ds.sticking_points.set_index("id").loc[point_id]
+    page = SITE / f"point-{point_id}.html"
+    assert soup(page).find("h1").get_text(strip=True) == sp["name"]
+    text = main_text(page)
+    assert sp["description"] in text
+    for title in q.status_history(ds, point_id)["title"]:
+        assert title in text
+    others = [t for t in ds.events["title"] if t not in set(q.status_history(ds, point_id)["title"])]
+    assert sum(t in text for t in others) <= 2  # not a copy of another point's page
+
+
+def test_sticking_point_page_states_its_suspension(ds):
+    text = main_text(SITE / "point-port-fees.html")
+    assert "suspended until 10 November 2026" in text
+
+
+@pytest.mark.parametrize("round_id", ["2025-05-10-geneva-talks", "2025-06-09-london-talks", "2025-10-30-busan-summit"])
+def test_each_round_page_has_its_own_content(ds, round_id):
+    r = q.negotiation_rounds(ds).set_index("id").loc[round_id]
+    text = main_text(SITE / f"round-{round_id}.html")
+    assert r["summary"] in text
+    for side, people in q.delegations(ds, round_id).items():
+        for name in people["name"]:
+            assert name in text
+
+
+def test_round_page_shows_before_and_after():
+    text = main_text(SITE / "round-2025-05-10-geneva-talks.html")
+    # tariffs the day before Geneva, and the day before the next round (the 5 June call)
+    assert "Before (9 May 2025)" in text and "After (4 June 2025)" in text
+    assert "US tariff on Chinese goods 145% 30%" in text
+
+
+def test_round_pages_link_previous_and_next():
+    page = soup(SITE / "round-2025-06-09-london-talks.html")
+    hrefs = [a["href"] for a in page.select("nav.tradetalks-links a")]
+    assert hrefs == ["round-2025-06-05-trump-xi-call.html", "round-2025-07-28-stockholm-talks.html"]
+    for h in hrefs:
+        assert (SITE / h).is_file()
+
+
+def test_sections_link_to_the_item_pages(ds):
+    links = [a["href"] for a in soup(SITE / "sticking-points.html").select("nav.tradetalks-links a")]
+    assert links == [f"point-{i}.html" for i in ds.sticking_points["id"]]
+    links = [a["href"] for a in soup(SITE / "timeline.html").select("nav.tradetalks-links a")]
+    assert links == [f"round-{i}.html" for i in q.negotiation_rounds(ds)["id"]]
+    toc = soup(SITE / "sticking-points.html").select("nav.bd-docs-nav a")
+    assert any(a.get("href", "").endswith("point-rare-earths.html") for a in toc)
+
+
+# ---------------------------------------------------------------------------- a fixture sticking point
+
+def test_adding_a_sticking_point_adds_its_page(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data)
+    with open(data / "sticking_points.csv", "a", encoding="utf-8") as fh:
+        fh.write("currency,Currency practices,structural,Fixture: a sticking point added for a test.\n")
+    with open(data / "event_sticking_points.csv", "a", encoding="utf-8") as fh:
+        fh.write("2025-05-10-geneva-talks,currency,raised,,Fixture row.\n")
+    # the main plan's sticking-point pages only, unchanged but for the data folder
+    main = yaml.safe_load(DEFAULT_PLAN.read_text(encoding="utf-8"))
+    point_page = next(p for p in main["pages"] if p.get("for_each") == "sticking_points")
+    point_page.pop("parent")
+    plan = {"defaults": {**main["defaults"], "data_dir": str(data)}, "pages": [point_page]}
+    (tmp_path / "plan.yml").write_text(yaml.safe_dump(plan), encoding="utf-8")
+    result = build(tmp_path / "plan.yml", out=tmp_path / "out", book_dir=REPO_ROOT / "book")
+    assert not isinstance(result, int)
+    page = tmp_path / "out" / "html" / "generated" / "point-currency.html"
+    assert soup(page).find("h1").get_text(strip=True) == "Currency practices"
+    assert "Fixture: a sticking point added for a test." in main_text(page)
+    assert len(list((tmp_path / "out" / "html" / "generated").glob("point-*.html"))) == 12
+
+
+# ---------------------------------------------------------------------------- custom reports
+
+@pytest.mark.parametrize("request_kwargs, message", [
+    ({"sticking_points": ["currency"]}, "unknown sticking point 'currency'"),
+    ({"actors": ["Nobody Atall"]}, "no actor is called 'Nobody Atall'"),
+    ({"start": "2025-06-01", "end": "2025-05-01"}, "window end 2025-05-01 is before its start 2025-06-01"),
+    ({"start": "2025-07-05", "end": "2025-07-20"}, "no event in the window 2025-07-05 to 2025-07-20"),
+    ({"start": "2024-12-01"}, "window start 2024-12-01 is outside the data, which covers 2025-01-20 to 2025-11-10"),
+    ({"end": "2026-01-01"}, "window end 2026-01-01 is outside the data"),
+    ({"start": "1 June"}, "YYYY-MM-DD"),
+    ({"side": "mars"}, "unknown side 'mars'"),
+])
+def test_invalid_requests_stop_with_a_clear_message(tmp_path, request_kwargs, message):
+    with pytest.raises(RequestError) as info:
+        make_report(Request(out=tmp_path / "report", **request_kwargs))
+    assert message in str(info.value)
+    assert not (tmp_path / "report").exists(), "nothing is built or written for an invalid request"
+
+
+def test_all_request_problems_are_reported_together():
+    with pytest.raises(RequestError) as info:
+        check_request(Request(out=REPO_ROOT, start="2025-06-01", end="2025-05-01", sticking_points=["x"], actors=["y"]))
+    assert len(info.value.problems) == 3
+
+
+def test_aliases_work_in_requests():
+    defaults = check_request(Request(out=REPO_ROOT, actors=["Scott Bessant"]))
+    assert defaults["actors"] == ["scott-bessent"]
+
+
+def test_custom_report_for_a_window_contains_only_its_events(tmp_path, ds):
+    out = tmp_path / "report"
+    result = make_report(Request(out=out, start="2025-06-01", end="2025-06-30"))
+    assert not isinstance(result, int)
+    site = out / "html" / "generated"
+    expected = q.events_between(ds, "2025-06-01", "2025-06-30")
+    chronology = [t for t in soup(site / "timeline.html").select("table.tradetalks-table")
+                  if "Chronology" in t.find("caption").get_text()][0]
+    titles = [tr.find_all("td")[2].get_text(strip=True) for tr in chronology.find("tbody").find_all("tr")]
+    assert titles == list(expected["title"])
+    assert all(t not in titles for t in ds.events["title"] if t not in set(expected["title"]))
+    # only the rounds of the window get a page
+    assert sorted(p.name for p in site.glob("round-*.html")) == [
+        "round-2025-06-05-trump-xi-call.html", "round-2025-06-09-london-talks.html"]
+    # and the main book was not touched by it
+    assert (REPO_ROOT / "book" / "_build" / "html" / "generated" / "round-2025-05-10-geneva-talks.html").is_file()
