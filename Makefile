@@ -8,7 +8,7 @@ VENV := .venv
 STAMP := $(VENV)/.requirements-installed
 SITE := book/_build/html/index.html
 
-.PHONY: book test venv clean lab validate system-deps
+.PHONY: book test venv clean lab validate system-deps pdf
 # Debian packages the browser tests and the PDF export need: Chromium (driven by Playwright,
 # whose own browser download can't be had offline), CJK fonts for the Chinese names,
 # and poppler's pdftotext/pdftoppm to check the PDF.
@@ -41,6 +41,12 @@ test: book system-deps
 	$(VENV)/bin/python -m pytest
 	$(VENV)/bin/python -m pytest --nbval book/_build/notebooks
 	$(VENV)/bin/python -m pytest --nbval-lax notebooks
+
+# The book as one PDF (title page, contents, every section, page numbers), printed from the
+# built site with the system Chromium; builds the book first if it is missing or out of date.
+# Prints the path: book/_build/pdf/us-china-trade-negotiations-2025.pdf
+pdf: $(STAMP) system-deps
+	$(VENV)/bin/tradetalks pdf
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/

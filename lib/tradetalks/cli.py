@@ -1,4 +1,4 @@
-"""Command line: ``tradetalks validate [DATA_DIR]`` and ``tradetalks build``."""
+"""Command line: ``tradetalks validate [DATA_DIR]``, ``tradetalks build`` and ``tradetalks pdf``."""
 from __future__ import annotations
 
 import argparse
@@ -31,12 +31,18 @@ def validate_command(data_dir: str | None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["pdf"]:  # all its options (--help too) go to tradetalks.pdf
+        from .pdf import main as pdf_main
+        return pdf_main(argv[1:])
     parser = argparse.ArgumentParser(prog="tradetalks", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="check a data folder and print a summary, or every problem")
     v.add_argument("data_dir", nargs="?", default=None, help="data folder (default: the repository's data/)")
     b = sub.add_parser("build", help="build the report book (see book/plan.yml)", add_help=False)
     b.add_argument("rest", nargs=argparse.REMAINDER)
+    d = sub.add_parser("pdf", help="print the built book as one PDF (builds it first if needed)", add_help=False)
+    d.add_argument("rest", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     if args.command == "validate":
         return validate_command(args.data_dir)
