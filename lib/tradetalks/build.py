@@ -26,6 +26,7 @@ import concurrent.futures as cf
 import contextlib
 import datetime as _dt
 import fcntl
+import json
 import keyword
 import multiprocessing
 import os
@@ -57,6 +58,8 @@ __all__ = [
     "build",
     "main",
 ]
+
+from tradetalks.cache import PageCache, data_fingerprint, page_key
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PLAN = REPO_ROOT / "book" / "plan.yml"
@@ -491,15 +494,31 @@ def _describe_failure(page: Page, info: Mapping[str, Any], root: Path) -> str:
     return "\n".join(lines)
 
 
-def _run_pages(pages: Sequence[Page], generated: Path, root: Path, jobs: int, timeout: int) -> str | None:
-    """Execute all pages; print progress; return a failure description or None."""
+def _run_pages(pages: Sequence[Page], generated: Path, root: Path, jobs: int, timeout: int,
+               cache: PageCache | None = None, keys: Mapping[str, str] | None = None,
+               stats: list[dict[str, Any]] | None = None) -> str | None:
+    """Execute all pages (reusing cached ones); print progress; return a failure description or None."""
     total = len(pages)
     logs = generated.parent / "logs"
     logs.mkdir(exist_ok=True)
-    workers = max(1, min(jobs, total))
+    stats = stats if stats is not None else []
+    done = 0
+    to_run = []
+    for page in pages:
+        hit = cache.get(keys[page.name]) if cache is not None and keys else None
+        if hit is None:
+            to_run.append(page)
+            continue
+        shutil.copy2(hit, generated / f"{page.name}.ipynb")
+        done += 1
+        stats.append({"name": page.name, "seconds": 0.0, "cached": True})
+        print(f"[{done}/{total}] {page.name} unchanged (cached)", flush=True)
+    pages = to_run
+    if not pages:
+        return None
+    workers = max(1, min(jobs, len(pages)))
     ctx = multiprocessing.get_context("spawn")
     failure: str | None = None
-    done = 0
     with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         futures = {
             pool.submit(
@@ -523,6 +542,9 @@ def _run_pages(pages: Sequence[Page], generated: Path, root: Path, jobs: int, ti
                 done += 1
                 if info["ok"]:
                     print(f"[{done}/{total}] {page.name} {info['seconds']:.1f}s", flush=True)
+                    stats.append({"name": page.name, "seconds": round(info["seconds"], 3), "cached": False})
+                    if cache is not None and keys:
+                        cache.put(keys[page.name], generated / f"{page.name}.ipynb")
                 else:
                     print(f"[{done}/{total}] {page.name} FAILED", flush=True)
                     failure = _describe_failure(page, info, root)
@@ -641,6 +663,38 @@ def _stage_book(book_dir: Path, staging: Path) -> None:
     write_vega_bundle(staging / "_static")
 
 
+def _site_key(page_keys: Mapping[str, str], book_dir: Path, pages: Sequence[Page]) -> str:
+    """Everything the published site depends on: every page's key, the table of contents, the book's files."""
+    import hashlib
+
+    h = hashlib.sha256(json.dumps(sorted(page_keys.items())).encode())
+    h.update(toc_yaml(pages).encode())
+    for f in sorted([book_dir / "_config.yml", *(book_dir / "_static").rglob("*"), *book_dir.glob("*.md")]):
+        if f.is_file():
+            h.update(str(f.relative_to(book_dir)).encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
+def _read_stats(out_dir: Path) -> dict[str, Any]:
+    try:
+        return json.loads((out_dir / "build-stats.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_stats(out_dir: Path, site_key: str, page_stats: list[dict[str, Any]], execute_seconds: float,
+                 book_seconds: float, total_seconds: float) -> None:
+    """``<out>/build-stats.json``: what the last successful build executed and reused, and its timings."""
+    (out_dir / "build-stats.json").write_text(json.dumps({
+        "site_key": site_key,
+        "pages": page_stats,
+        "executed": sum(not st["cached"] for st in page_stats),
+        "cached": sum(st["cached"] for st in page_stats),
+        "execute_seconds": round(execute_seconds, 3), "book_seconds": round(book_seconds, 3),
+        "total_seconds": round(total_seconds, 3),
+    }, indent=2) + "\n", encoding="utf-8")
+
+
 def _stage_data(data_dir: Path | None, staging: Path) -> None:
     """Publish the book's data folder (schema, CSV files, README) with the site, under ``_static/data/``."""
     from tradetalks.paths import resolve_data_dir
@@ -662,6 +716,7 @@ def build(
     jobs: int | None = None,
     out: str | os.PathLike[str] | None = None,
     keep_staging: bool = False,
+    force: bool = False,
     book_dir: str | os.PathLike[str] | None = None,
     root: str | os.PathLike[str] | None = None,
     timeout: int = CELL_TIMEOUT,
@@ -673,6 +728,7 @@ def build(
     out           output root (default ``<book_dir>/_build``): the site goes to
                   ``<out>/html``, executed notebooks to ``<out>/notebooks``.
     keep_staging  keep the staging folder (also on failure) for inspection.
+    force         execute every notebook even if its cached result is still valid.
     book_dir      folder with ``_config.yml``, ``_static/`` and extra ``*.md``
                   (default: the plan's folder).
     root          folder that template paths and relative ``data_dir`` values are
@@ -737,6 +793,22 @@ def build(
         return EXIT_PLAN
 
     with _build_lock(out_dir):
+        # A page is keyed by its template, parameters, data, the lib's code and package versions.
+        cache = PageCache(out_dir / "cache")
+        data_fps: dict[str, str] = {}
+        keys = {}
+        for page in pages:
+            d = page.parameters.get("data_dir") or ""
+            data_fps.setdefault(d, data_fingerprint(d))
+            keys[page.name] = page_key(page.template, page.parameters, data_fps[d])
+        # Nothing changed since the last published build (pages, book config, static files): done.
+        site_key = _site_key(keys, book, pages)
+        if not force and _read_stats(out_dir).get("site_key") == site_key and (out_dir / "html" / "index.html").is_file():
+            print(f"nothing changed since the last build: {len(pages)} pages up to date", flush=True)
+            _write_stats(out_dir, site_key, [{"name": p.name, "seconds": 0.0, "cached": True} for p in pages],
+                         0.0, 0.0, time.perf_counter() - started)
+            print(out_dir / "html" / "index.html", flush=True)
+            return out_dir / "html" / "index.html"
         staging = Path(tempfile.mkdtemp(prefix="staging-", dir=out_dir))
         ok = False
         try:
@@ -746,8 +818,15 @@ def build(
             generated = staging / GENERATED
             generated.mkdir()
 
-            # 3. execute
-            failure = _run_pages(pages, generated, root_dir, jobs, timeout)
+            # 3. execute (or reuse cached pages: see the keys above)
+            page_stats: list[dict[str, Any]] = []
+            t_exec = time.perf_counter()
+            failure = _run_pages(pages, generated, root_dir, jobs, timeout,
+                                 cache=None if force else cache, keys=keys, stats=page_stats)
+            if force and not failure:
+                for page in pages:
+                    cache.put(keys[page.name], generated / f"{page.name}.ipynb")
+            execute_seconds = time.perf_counter() - t_exec
             if failure:
                 _err(failure, "", "Build stopped. The published site was not changed.")
                 if keep_staging:
@@ -778,7 +857,8 @@ def build(
                 if keep_staging:
                     _err(f"Staging kept for inspection: {staging} (full log: jupyter-book.log)")
                 return EXIT_BOOK
-            print(f"jupyter-book build {time.perf_counter() - t0:.1f}s", flush=True)
+            book_seconds = time.perf_counter() - t0
+            print(f"jupyter-book build {book_seconds:.1f}s", flush=True)
 
             # 6. publish
             html = staging / "_build" / "html"
@@ -791,6 +871,10 @@ def build(
                 _err(f"Publishing failed: {exc}. The previous site was restored.")
                 return EXIT_PUBLISH
             ok = True
+            cache.prune(set(keys.values()))
+            order = {p.name: i for i, p in enumerate(pages)}
+            page_stats.sort(key=lambda st: order[st["name"]])
+            _write_stats(out_dir, site_key, page_stats, execute_seconds, book_seconds, time.perf_counter() - started)
         finally:
             if keep_staging and ok:
                 print(f"staging kept: {staging}", flush=True)
@@ -819,8 +903,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "(default: the plan's folder/_build)",
     )
     parser.add_argument("--keep-staging", action="store_true", help="keep the staging folder")
+    parser.add_argument("--force", action="store_true",
+                        help="execute every notebook, ignoring cached results (they are refreshed)")
     args = parser.parse_args(argv)
-    result = build(args.plan, jobs=args.jobs, out=args.out, keep_staging=args.keep_staging)
+    result = build(args.plan, jobs=args.jobs, out=args.out, keep_staging=args.keep_staging, force=args.force)
     return EXIT_OK if isinstance(result, Path) else int(result)
 
 
