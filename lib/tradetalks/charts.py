@@ -110,10 +110,17 @@ def _phase_layers(ds: Dataset, s: pd.Timestamp, e: pd.Timestamp, height: int, la
 
 # ---------------------------------------------------------------------------- timeline
 
+#: Above this many events the timeline draws weekly counts instead of one mark per event, so a chart
+#: never embeds more rows than a reader can see (and stays clear of Altair's row limit).
+MAX_EVENT_MARKS = 400
+
+
 def event_timeline(ds: Dataset, start=None, end=None, types=None, sticking_points=None, actors=None) -> alt.LayerChart:
     """Events by date in four lanes (negotiation, tariffs, export controls, other), over the phases."""
     s, e = q.window(ds, start, end)
     ev = q.events_between(ds, s, e, types=types, sticking_points=sticking_points, actors=actors)
+    if len(ev) > MAX_EVENT_MARKS:
+        return _weekly_event_counts(ds, ev, s, e)
     ev["family"] = ev["type"].astype(str).map(FAMILY_OF_TYPE)
     ev["day"] = ev["start_date"].clip(lower=s).map(_day)
     ev["when"] = [q.date_label(r) for _, r in ev.iterrows()]
@@ -140,6 +147,31 @@ def event_timeline(ds: Dataset, start=None, end=None, types=None, sticking_point
         description=(f"Timeline chart of {len(ev)} events between {s:%-d %B %Y} and {e:%-d %B %Y}, placed by date in four "
                      "lanes: negotiation; tariffs and retaliation; export controls and sanctions; statements and other. "
                      "Background bands mark the phases of the conflict."),
+    ).resolve_scale(color="independent")
+
+
+def _weekly_event_counts(ds: Dataset, ev: pd.DataFrame, s: pd.Timestamp, e: pd.Timestamp) -> alt.LayerChart:
+    """The timeline for many events: one mark per week and lane, sized by the number of events."""
+    ev = ev.assign(family=ev["type"].astype(str).map(FAMILY_OF_TYPE),
+                   week=ev["start_date"].clip(lower=s).dt.to_period("W-SUN").dt.start_time)
+    counts = ev.groupby(["week", "family"]).size().rename("events").reset_index()
+    counts["day"] = counts["week"].map(_day)
+    counts["when"] = counts["week"].map(lambda d: f"week of {q.day_label(d)}")
+    families = list(EVENT_FAMILIES)
+    marks = alt.Chart(counts[["day", "when", "family", "events"]]).mark_circle(opacity=0.8).encode(
+        x=_utc_x("day", "Date", s, e),
+        y=alt.Y("family:N", title=None, sort=families, scale=alt.Scale(domain=families), axis=alt.Axis(labelLimit=220)),
+        color=alt.Color("family:N", title="Event family", scale=_scale(FAMILY_COLORS)),
+        size=alt.Size("events:Q", title="Events per week"),
+        tooltip=[alt.Tooltip("when:N", title="Week"), alt.Tooltip("family:N", title="Kind"),
+                 alt.Tooltip("events:Q", title="Events")])
+    return alt.layer(*_phase_layers(ds, s, e, 230), marks).properties(
+        width=WIDTH, height=230,
+        title=alt.Title("Events of the negotiations by week and kind",
+                        subtitle=f"{len(ev)} events, {s:%-d %B %Y} to {e:%-d %B %Y}, counted per week; shaded bands are the phases."),
+        description=(f"Chart of {len(ev)} events between {s:%-d %B %Y} and {e:%-d %B %Y}, counted per week in four "
+                     "lanes: negotiation; tariffs and retaliation; export controls and sanctions; statements and other; "
+                     "mark size shows the number of events."),
     ).resolve_scale(color="independent")
 
 
@@ -262,6 +294,13 @@ def status_history_chart(ds: Dataset, start=None, end=None, sticking_points=None
     points = q.only(ds, ds.sticking_points, "id", "sticking_points", sticking_points)
     h = q.only(ds, h, "sticking_point_id", "sticking_points", sticking_points).copy()
     h["status"] = h["status"].astype(str)
+    for period, label in (("W-SUN", "week"), ("M", "month")):  # many events: one mark per point, period and status
+        if len(h) <= MAX_EVENT_MARKS:
+            break
+        h["date"] = h["date"].dt.to_period(period).dt.start_time
+        h = (h.groupby(["name", "date", "status"], as_index=False)
+             .agg(title=("title", lambda x, label=label: x.iloc[0] if len(x) == 1 else f"{len(x)} events that {label}"),
+                  expires=("expires", "max")))
     h["day"] = h["date"].map(_day)
     h["when"] = h["date"].map(q.day_label)
     h["expiry"] = h["expires"].map(q.day_label)

@@ -45,11 +45,29 @@ def pct(x: float) -> str:
     return f"{x:g}%"
 
 
+#: Rows a table shows at most; beyond that the page would outgrow a reader (and 150 KB), and the
+#: full table is one click away in the published data files.
+MAX_ROWS = 300
+#: Items listed in one cell at most (e.g. the events citing a source).
+MAX_ITEMS = 12
+
+
 def _table(df: pd.DataFrame, caption: str) -> render.Table | Markdown:
-    """The table, or a line saying there is nothing to show (an empty table reads as a fault)."""
+    """The table (its first MAX_ROWS rows, saying so), or a line saying there is nothing to show."""
     if df.empty:
         return md("**{caption}**: nothing recorded for this selection.", caption=caption)
+    if len(df) > MAX_ROWS:
+        caption = f"{caption} (first {MAX_ROWS} of {len(df)} rows; all of them are in the data files)"
+        df = df.head(MAX_ROWS)
     return render.table_html(df.reset_index(drop=True), caption=caption)
+
+
+def _short_list(text: str, sep: str = "; ") -> str:
+    """A long 'a; b; c; ...' list cut to MAX_ITEMS items, saying how many more there are."""
+    items = text.split(sep) if text else []
+    if len(items) <= MAX_ITEMS:
+        return text
+    return sep.join(items[:MAX_ITEMS]) + f"{sep}and {len(items) - MAX_ITEMS} more"
 
 
 def plural(n: int, word: str, words: str | None = None) -> str:
@@ -334,7 +352,7 @@ def sources_table(ds: Dataset) -> render.Table:
         "Published": [day(p) if pd.isna(pl) else f"{day(p)} – {day(pl)}" for p, pl in zip(src["published"], src["published_latest"])],
         "Reference": [" ".join(x for x in (r, u) if x) for r, u in zip(src["reference"], src["url"])],
         "Kind": src["kind"].astype(str).str.replace("_", " "),
-        "Cited by": src["cited_by"],
+        "Cited by": src["cited_by"].map(_short_list),
     })
     # The reference column holds long file names and addresses: its own class lets them wrap anywhere.
     return render.Table(out.reset_index(drop=True), "Every source and the events that cite it (titles in brackets are our descriptions)",
