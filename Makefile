@@ -8,7 +8,7 @@ VENV := .venv
 STAMP := $(VENV)/.requirements-installed
 SITE := book/_build/html/index.html
 
-.PHONY: book test venv clean lab validate system-deps pdf
+.PHONY: book test venv clean lab validate system-deps pdf report benchmark
 # Debian packages the browser tests and the PDF export need: Chromium (driven by Playwright,
 # whose own browser download can't be had offline), CJK fonts for the Chinese names,
 # and poppler's pdftotext/pdftoppm to check the PDF.
@@ -47,6 +47,16 @@ test: book system-deps
 # Prints the path: book/_build/pdf/us-china-trade-negotiations-2025.pdf
 pdf: $(STAMP) system-deps
 	$(VENV)/bin/tradetalks pdf
+
+# A custom report into a folder of your own, e.g.
+#   make report ARGS="--out /tmp/june --start 2025-06-01 --end 2025-06-30 --sticking-point rare-earths --pdf"
+report: $(STAMP)
+	$(VENV)/bin/tradetalks report $(ARGS)
+
+# Build times (clean, no-op, per notebook, against Jupyter Book's own execution), page weights, and
+# the same at 10x, 100x and 1000x the data: figures printed, nothing asserted. ARGS="--quick" for a short run.
+benchmark: $(STAMP)
+	$(VENV)/bin/tradetalks benchmark $(ARGS)
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/

@@ -1,4 +1,4 @@
-"""Command line: ``tradetalks validate [DATA_DIR]``, ``tradetalks build`` and ``tradetalks pdf``."""
+"""Command line: ``tradetalks validate [DATA_DIR]``, ``build``, ``pdf``, ``report`` and ``benchmark``."""
 from __future__ import annotations
 
 import argparse
@@ -30,24 +30,30 @@ def validate_command(data_dir: str | None) -> int:
     return 0
 
 
+#: Subcommands that take their own options: name -> (module, one-line help).
+FORWARDED = {
+    "build": ("build", "build the report book from data/ (see book/plan.yml); --force re-executes every page"),
+    "pdf": ("pdf", "print the built book as one PDF (builds it first if needed)"),
+    "report": ("custom", "build a custom report for your own window and focus into a folder you name"),
+    "benchmark": ("benchmark", "measure build times and page weights, also at 10x-1000x the data"),
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ["pdf"]:  # all its options (--help too) go to tradetalks.pdf
-        from .pdf import main as pdf_main
-        return pdf_main(argv[1:])
+    if argv[:1] and argv[0] in FORWARDED:  # all their options (--help too) go to their module
+        import importlib
+
+        module = importlib.import_module(f"tradetalks.{FORWARDED[argv[0]][0]}")
+        return module.main(argv[1:])
     parser = argparse.ArgumentParser(prog="tradetalks", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="check a data folder and print a summary, or every problem")
     v.add_argument("data_dir", nargs="?", default=None, help="data folder (default: the repository's data/)")
-    b = sub.add_parser("build", help="build the report book (see book/plan.yml)", add_help=False)
-    b.add_argument("rest", nargs=argparse.REMAINDER)
-    d = sub.add_parser("pdf", help="print the built book as one PDF (builds it first if needed)", add_help=False)
-    d.add_argument("rest", nargs=argparse.REMAINDER)
+    for name, (_module, text) in FORWARDED.items():
+        sub.add_parser(name, help=text)
     args = parser.parse_args(argv)
-    if args.command == "validate":
-        return validate_command(args.data_dir)
-    from .build import main as build_main
-    return build_main(args.rest)
+    return validate_command(args.data_dir)
 
 
 if __name__ == "__main__":

@@ -120,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="focus on events this actor took part in: id, name or any alias (repeatable)")
     parser.add_argument("--data", dest="data_dir", default="", help="data folder (default: the repository's data/)")
     parser.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel (default: cores)")
+    parser.add_argument("--pdf", action="store_true", help="also print the report as OUT/pdf/*.pdf")
     args = parser.parse_args(argv)
     req = Request(out=Path(args.out), start=args.start, end=args.end, sticking_points=args.sticking_points,
                   side=args.side, actors=args.actors, data_dir=args.data_dir)
@@ -128,4 +129,16 @@ def main(argv: list[str] | None = None) -> int:
     except RequestError as exc:
         print(exc, file=sys.stderr)
         return EXIT_PLAN
-    return result if isinstance(result, int) else 0
+    if isinstance(result, int):
+        return result
+    if args.pdf:
+        from .pdf import PdfError, export_pdf
+
+        out = Path(args.out).resolve()
+        try:
+            printed = export_pdf(out / "pdf", site=out / "html", plan_path=out / "plan.yml", build="never")
+        except PdfError as exc:
+            print(exc, file=sys.stderr)
+            return exc.exit_code
+        print(printed.path, flush=True)
+    return 0
