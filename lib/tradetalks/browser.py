@@ -120,6 +120,11 @@ def open_page(browser, url: str, *, screenshot: Path | None = None, width: int =
 
     page.on("dialog", on_dialog)
     page.goto(url, wait_until="load")
+    # Network quiet also covers a redirect page (the book's index.html): what is measured is the page
+    # it leads to, fully loaded.
+    with contextlib.suppress(Exception):
+        page.wait_for_load_state("networkidle", timeout=10_000)
+    page.wait_for_load_state("load")
     with contextlib.suppress(Exception):
         # vegaEmbed draws asynchronously; wait until every chart container has an SVG (or give up quietly).
         page.wait_for_function(
