@@ -256,30 +256,20 @@ def stage_jupyter_book(target: Path, notebooks: Path, plan: Path, mode: str, boo
     import yaml
 
     from tradetalks import build as b
-    from tradetalks.paths import resolve_data_dir
-    from tradetalks.render import write_vega_bundle
 
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
+    # the same staging as the build's, then execution switched on in its _config.yml
+    b._stage_book(book_dir, target)
+    pages, defaults = _expanded_pages(plan)
+    b._stage_data(b._resolve_data_dir(defaults.get("data_dir"), REPO_ROOT), target)
     config = yaml.safe_load((book_dir / "_config.yml").read_text(encoding="utf-8"))
     execute = config.setdefault("execute", {})
     execute["execute_notebooks"] = mode
     execute["timeout"] = getattr(b, "CELL_TIMEOUT", 600)  # as papermill gets it (Jupyter Book's default is 30 s)
     (target / "_config.yml").write_text("# benchmark copy of book/_config.yml\n" + yaml.safe_dump(
         config, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    static = book_dir / "_static"
-    if static.is_dir():
-        shutil.copytree(static, target / "_static", ignore=shutil.ignore_patterns("vega-bundle.js"))
-    for md in sorted(book_dir.glob("*.md")):
-        shutil.copy2(md, target / md.name)
-    write_vega_bundle(target / "_static")
-    pages, defaults = _expanded_pages(plan)
-    data = resolve_data_dir(b._resolve_data_dir(defaults.get("data_dir"), REPO_ROOT))
-    (target / "_static" / "data").mkdir(parents=True, exist_ok=True)
-    for f in sorted(data.iterdir()):
-        if f.is_file() and f.suffix in (".csv", ".json", ".md"):
-            shutil.copy2(f, target / "_static" / "data" / f.name)
     (target / "_toc.yml").write_text(b.toc_yaml(pages), encoding="utf-8")
     gen = target / getattr(b, "GENERATED", "generated")
     gen.mkdir()
