@@ -21,16 +21,8 @@ PAGES = [f"generated/{p.name}.html" for p in PAGES_BUILT] + ["index.html", "sear
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    if not (SITE / "index.html").is_file():
-        pytest.fail("the book is not built: run `make book` (or `make test`, which builds it first)")
-    with browser.launch() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def site(chromium):
-    with browser.serve(SITE) as url:
+def site(built_site):
+    with browser.serve(built_site) as url:
         yield url
 
 
@@ -89,37 +81,27 @@ def test_screenshots_are_written(visits):
 
 
 def test_tooltip_appears_on_hover_over_an_event(chromium, site):
-    visit, page, context = browser.open_page(chromium, site + "generated/timeline.html")
-    try:
+    with browser.opened(chromium, site + "generated/timeline.html") as (visit, page):
         text = browser.hover_tooltip(page, "#" + visit.charts[0]["id"] + " g.mark-symbol.role-mark path", 10)
         assert "Event" in text and "Summary" in text and "Sources" in text
-    finally:
-        context.close()
 
 
 def test_search_finds_an_actors_page(chromium, site):
-    visit, page, context = browser.open_page(chromium, site + "search.html?q=Lutnick")
-    try:
+    with browser.opened(chromium, site + "search.html?q=Lutnick") as (visit, page):
         page.wait_for_selector("#search-results ul.search li a", timeout=10_000)
         hits = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(a => a.getAttribute('href'))")
         assert any("generated/actors.html" in h for h in hits), hits
-    finally:
-        context.close()
 
 
 def test_tables_expose_header_cells_to_assistive_technology(chromium, site):
-    visit, page, context = browser.open_page(chromium, site + "generated/actors.html")
-    try:
+    with browser.opened(chromium, site + "generated/actors.html") as (visit, page):
         tree = page.locator("table.tradetalks-table").first.aria_snapshot()
         assert "columnheader \"Name\"" in tree and "columnheader \"Side\"" in tree
         assert "cell \"Scott Bessent\"" in tree
-    finally:
-        context.close()
 
 
 def test_print_shows_charts_and_whole_tables(chromium, site):
-    visit, page, context = browser.open_page(chromium, site + "generated/timeline.html")
-    try:
+    with browser.opened(chromium, site + "generated/timeline.html") as (visit, page):
         page.emulate_media(media="print")
         page.wait_for_timeout(300)
         state = page.evaluate("""() => ({
@@ -134,5 +116,3 @@ def test_print_shows_charts_and_whole_tables(chromium, site):
         assert state["clipped"] == 0
         pdf = page.pdf(format="A4", print_background=True)
         assert pdf[:4] == b"%PDF" and len(pdf) > 50_000
-    finally:
-        context.close()

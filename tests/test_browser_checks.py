@@ -6,24 +6,14 @@ import shutil
 import pytest
 
 from tradetalks import browser
-from tradetalks.build import REPO_ROOT
 
-SITE = REPO_ROOT / "book" / "_build" / "html"
 PAGE = "generated/timeline.html"
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    if not (SITE / "index.html").is_file():
-        pytest.fail("the book is not built: run `make book` (or `make test`, which builds it first)")
-    with browser.launch() as b:
-        yield b
-
-
 @pytest.fixture
-def broken_site(tmp_path):
+def broken_site(tmp_path, built_site):
     copy = tmp_path / "html"
-    shutil.copytree(SITE, copy)
+    shutil.copytree(built_site, copy)
     return copy
 
 

@@ -65,12 +65,6 @@ def hostile_book(tmp_path_factory):
     return root / "out" / "html", data
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    with browser.launch() as b:
-        yield b
-
-
 PAGES = ["overview", "timeline", "actors", "sticking-points", "data-and-sources"]
 INERT_JS = """() => ({
   pwned: window.__pwned === undefined ? null : String(window.__pwned),
@@ -84,11 +78,8 @@ INERT_JS = """() => ({
 def test_nothing_executes_and_nothing_is_injected(hostile_book, chromium, name):
     site, _ = hostile_book
     with browser.serve(site) as url:
-        visit, page, context = browser.open_page(chromium, url + f"generated/{name}.html")
-        try:
+        with browser.opened(chromium, url + f"generated/{name}.html") as (visit, page):
             state = page.evaluate(INERT_JS)
-        finally:
-            context.close()
     assert visit.dialogs == []
     assert visit.page_errors == []
     assert state["pwned"] is None and state["injected"] == 0 and state["jsLinks"] == 0
@@ -108,11 +99,8 @@ EXPECTED_ON_PAGE = {
 def test_hostile_text_appears_literally(hostile_book, chromium, name):
     site, _ = hostile_book
     with browser.serve(site) as url:
-        visit, page, context = browser.open_page(chromium, url + f"generated/{name}.html")
-        try:
+        with browser.opened(chromium, url + f"generated/{name}.html") as (visit, page):
             text = " ".join(page.evaluate(INERT_JS)["text"].split())
-        finally:
-            context.close()
     for tag in EXPECTED_ON_PAGE[name]:
         assert " ".join(hostile(tag).split()) in text, f"{tag} not shown literally on {name}"
 
@@ -121,13 +109,10 @@ def test_prose_shows_markdown_syntax_literally(hostile_book, chromium):
     # the timeline's summary sentence names the first event: Markdown in it must not render
     site, _ = hostile_book
     with browser.serve(site) as url:
-        visit, page, context = browser.open_page(chromium, url + "generated/timeline.html")
-        try:
+        with browser.opened(chromium, url + "generated/timeline.html") as (visit, page):
             para = page.locator("main p", has_text="The first is").first
             assert "**strong** _em_ [click](javascript:alert(1))" in para.inner_text()
             assert para.locator("strong", has_text="strong").count() == 0
-        finally:
-            context.close()
 
 
 def test_tooltip_shows_hostile_title_as_text(hostile_book, chromium):
@@ -135,12 +120,9 @@ def test_tooltip_shows_hostile_title_as_text(hostile_book, chromium):
     ds = load_dataset(data)
     index = list(q.events_between(ds)["id"]).index("2025-07-28-stockholm-talks")
     with browser.serve(site) as url:
-        visit, page, context = browser.open_page(chromium, url + "generated/timeline.html")
-        try:
+        with browser.opened(chromium, url + "generated/timeline.html") as (visit, page):
             tip = browser.hover_tooltip(page, "#" + visit.charts[0]["id"] + " g.mark-symbol.role-mark path", index)
             state = page.evaluate(INERT_JS)
-        finally:
-            context.close()
     assert hostile("EVT-TITLE") in " ".join(tip.split())
     assert '<script class="pwn">' in tip
     assert state["pwned"] is None and state["injected"] == 0

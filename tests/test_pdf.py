@@ -40,9 +40,7 @@ def site_page(name: str) -> BeautifulSoup:
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory):
-    if not (SITE / "index.html").is_file():
-        pytest.fail("the book is not built: run `make book` (or `make test`, which builds it first)")
+def printed(tmp_path_factory, built_site):
     missing = pdf.missing_requirements()
     if missing:
         pytest.fail("PDF export requirements missing:\n" + "\n".join(missing))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import os
 import shutil
 import threading
 from dataclasses import dataclass, field
@@ -40,12 +41,22 @@ def is_foreign(request_url: str, site_url: str) -> bool:
     return (u.scheme, u.netloc) != (site.scheme, site.netloc)
 
 
-def find_chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+
+
+def find_chromium() -> str | None:
+    """The Chromium to drive (browser tests and PDF): ``$TRADETALKS_CHROMIUM``, else the system one; None if none."""
+    env = os.environ.get("TRADETALKS_CHROMIUM")
+    if env:
+        return env if os.access(env, os.X_OK) else None
+    for path in CHROMIUM_CANDIDATES:
+        if os.access(path, os.X_OK):
             return path
-    raise RuntimeError(f"Chromium is not installed; install it with: {INSTALL_HINT}")
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -73,7 +84,10 @@ def launch() -> Iterator["object"]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+        chromium = find_chromium()
+        if chromium is None:
+            raise RuntimeError(f"Chromium is not installed; install it with: {INSTALL_HINT}")
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             yield browser
         finally:
@@ -140,10 +154,19 @@ def open_page(browser, url: str, *, screenshot: Path | None = None, width: int =
     return visit, page, context
 
 
+@contextlib.contextmanager
+def opened(browser, url: str, **options) -> Iterator[tuple[PageVisit, "object"]]:
+    """:func:`open_page` for a ``with`` block: yields (PageVisit, page) and closes the page afterwards."""
+    visit, page, context = open_page(browser, url, **options)
+    try:
+        yield visit, page
+    finally:
+        context.close()
+
+
 def visit_page(browser, url: str, *, screenshot: Path | None = None) -> PageVisit:
-    visit, _page, context = open_page(browser, url, screenshot=screenshot)
-    context.close()
-    return visit
+    with opened(browser, url, screenshot=screenshot) as (visit, _page):
+        return visit
 
 
 def hover_tooltip(page, mark_selector: str, index: int = 0) -> str:

@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
+from .browser import CHROMIUM_ARGS, find_chromium
 from .build import DEFAULT_PLAN, REPO_ROOT, Plan, PlanError, _resolve_data_dir, load_plan
 
 __all__ = [
@@ -78,15 +79,6 @@ INSTALL_SYSTEM = (
     "    (or run: make system-deps)"
 )
 INSTALL_PYTHON = f"{sys.executable} -m pip install -r {REPO_ROOT / 'requirements.txt'}    (or run: make venv)"
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 #: First Chromium with CSS page margin boxes (page numbers from ``@page`` rules).
 MARGIN_BOXES_SINCE = 131
 #: Seconds to wait for every chart to be drawn.
@@ -110,21 +102,6 @@ class PdfError(RuntimeError):
 # --------------------------------------------------------------------------- #
 # Requirements
 # --------------------------------------------------------------------------- #
-def find_chromium() -> str | None:
-    """The Chromium to drive: ``$TRADETALKS_CHROMIUM``, else the system one."""
-    env = os.environ.get("TRADETALKS_CHROMIUM")
-    if env:
-        return env if os.access(env, os.X_OK) else None
-    for path in CHROMIUM_CANDIDATES:
-        if os.access(path, os.X_OK):
-            return path
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
 def _has_cjk_font() -> bool:
     if not shutil.which("fc-list"):
         return False
