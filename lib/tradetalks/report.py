@@ -389,8 +389,7 @@ def page_links(items: list[tuple[str, str]], prefix: str, caption: str) -> HTML 
     if not items:
         return Markdown("")
     if not prefix:
-        return md("{caption}: " + "; ".join("{i%d}" % n for n in range(len(items))), caption=caption,
-                  **{f"i{n}": t for n, (_, t) in enumerate(items)})
+        return Markdown(f"{escape(caption)}: " + "; ".join(escape(t) for _, t in items))
     links = "".join(f'<li><a href="{html.escape(prefix)}-{html.escape(i)}.html">{html.escape(t)}</a></li>' for i, t in items)
     return HTML(f'<nav class="tradetalks-links" aria-label="{html.escape(caption)}"><p><strong>{html.escape(caption)}</strong></p>'
                 f"<ul>{links}</ul></nav>")
