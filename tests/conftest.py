@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from tradetalks import browser
-from tradetalks.build import REPO_ROOT
+from helpers import browser
+from tradetalks.paths import REPO_ROOT
 
 SITE = REPO_ROOT / "book" / "_build" / "html"
 

@@ -10,8 +10,9 @@ import shutil
 
 import pytest
 
-from tradetalks import browser
-from tradetalks.build import DEFAULT_PLAN, REPO_ROOT, expand_pages, load_plan
+from helpers import browser
+from tradetalks.book.plan import expand_pages, load_plan
+from tradetalks.paths import DEFAULT_PLAN, REPO_ROOT
 
 SITE = REPO_ROOT / "book" / "_build" / "html"
 SCREENSHOTS = REPO_ROOT / "book" / "_build" / "screenshots"

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from tradetalks import browser
+from helpers import browser
 
 PAGE = "generated/timeline.html"
 

@@ -19,9 +19,13 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from tradetalks import build as B
+from tradetalks.book import build as B
+from tradetalks.book.jupyterbook import toc_yaml
+from tradetalks.book.plan import PlanError, load_plan
+from tradetalks.book.postprocess import postprocess_notebook
+from tradetalks.paths import DEFAULT_DATA_DIR, REPO_ROOT
 
-REPO = B.REPO_ROOT
+REPO = REPO_ROOT
 BOOK = REPO / "book"
 FIXTURES = REPO / "tests" / "fixtures" / "build"
 PLAN = FIXTURES / "plan.yml"
@@ -46,7 +50,7 @@ def write_plan(path: Path, data) -> Path:
 def test_book_plan_declares_the_five_sections_and_the_pages_per_item():
     data = yaml.safe_load((BOOK / "plan.yml").read_text(encoding="utf-8"))
     assert set(data) == {"defaults", "pages"}
-    assert data["defaults"] == {"data_dir": "", "window_start": "2025-01-20", "window_end": "2025-11-10"}
+    assert data["defaults"] == {}  # the window and data folder follow the data unless a reader narrows them
     assert [(p["name"], p.get("for_each")) for p in data["pages"]] == [
         ("overview", None), ("timeline", None), ("round", "rounds"), ("actors", None),
         ("sticking-points", None), ("point", "sticking_points"), ("data-and-sources", None),
@@ -55,13 +59,13 @@ def test_book_plan_declares_the_five_sections_and_the_pages_per_item():
 
 
 def test_book_plan_is_valid():
-    plan = B.load_plan(BOOK / "plan.yml")
+    plan = load_plan(BOOK / "plan.yml")
     assert plan.pages[0].name == "overview"
     assert [p.parent for p in plan.pages if p.for_each] == ["timeline", "sticking-points"]
 
 
 def test_fixture_plan_loads_with_merged_iso_parameters():
-    plan = B.load_plan(PLAN)
+    plan = load_plan(PLAN)
     alpha, beta = plan.pages
     assert alpha.template == FIXTURES / "alpha.ipynb"
     assert alpha.parameters == {
@@ -88,8 +92,8 @@ def test_plan_errors_are_all_reported(tmp_path):
             ],
         },
     )
-    with pytest.raises(B.PlanError) as info:
-        B.load_plan(plan)
+    with pytest.raises(PlanError) as info:
+        load_plan(plan)
     msg = str(info.value)
     for expected in [
         "unknown top-level key 'extra'",
@@ -112,8 +116,8 @@ def test_plan_requires_a_parameters_cell(tmp_path):
         tmp_path / "plan.yml",
         {"pages": [{"name": "p", "template": str(tmp_path / "noparams.ipynb"), "title": "P"}]},
     )
-    with pytest.raises(B.PlanError, match="no code cell tagged 'parameters'"):
-        B.load_plan(plan)
+    with pytest.raises(PlanError, match="no code cell tagged 'parameters'"):
+        load_plan(plan)
 
 
 def test_invalid_plan_returns_2_before_anything_happens(tmp_path, capsys):
@@ -135,7 +139,7 @@ def test_postprocess_tags_cells_and_adds_a_title():
             nbformat.v4.new_code_cell("quiet()", metadata={"tags": ["remove-output"]}),
         ]
     )
-    B.postprocess_notebook(nb, title="My page")
+    postprocess_notebook(nb, title="My page")
     tags = [c.metadata.get("tags", []) for c in nb.cells]
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source == "# My page"
     assert tags[1] == ["parameters", "remove-cell"]
@@ -145,18 +149,18 @@ def test_postprocess_tags_cells_and_adds_a_title():
     assert tags[6] == ["remove-output", "remove-input"]
     nbformat.validate(nb)
     # idempotent
-    B.postprocess_notebook(nb, title="My page")
+    postprocess_notebook(nb, title="My page")
     assert [c.metadata.get("tags", []) for c in nb.cells] == tags
 
 
 def test_postprocess_keeps_an_existing_title():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("Intro\n\n# Real title")])
-    B.postprocess_notebook(nb, title="Plan title")
+    postprocess_notebook(nb, title="Plan title")
     assert len(nb.cells) == 1
 
 
 def test_toc_from_plan():
-    toc = yaml.safe_load(B.toc_yaml(B.load_plan(PLAN).pages))
+    toc = yaml.safe_load(toc_yaml(load_plan(PLAN).pages))
     assert toc == {
         "format": "jb-book",
         "root": "generated/alpha",
@@ -167,26 +171,20 @@ def test_toc_from_plan():
 # --------------------------------------------------------------------------- data validation step
 @pytest.fixture
 def fake_loader(monkeypatch):
-    """Stand-ins for tradetalks.load / tradetalks.validate recording the calls."""
+    """A stand-in for tradetalks.data.load_dataset recording the calls."""
+    import tradetalks.data as data
+
     calls: list = []
-
-    class DataValidationError(Exception):
-        pass
-
-    validate_mod = types.ModuleType("tradetalks.validate")
-    validate_mod.DataValidationError = DataValidationError
-    load_mod = types.ModuleType("tradetalks.load")
     state = {"fail": False}
 
     def load_dataset(data_dir=None):
         calls.append(data_dir)
         if state["fail"]:
-            raise DataValidationError("2 problems in data folder X:\n  - events.csv row 3: bad date\n  - actors.csv: duplicate id")
+            raise data.DataValidationError([data.Problem("events.csv", 3, "start_date", "x", "bad date"),
+                                            data.Problem("actors.csv", 2, "id", "a", "duplicate id")], data_dir)
         return object()
 
-    load_mod.load_dataset = load_dataset
-    monkeypatch.setitem(sys.modules, "tradetalks.validate", validate_mod)
-    monkeypatch.setitem(sys.modules, "tradetalks.load", load_mod)
+    monkeypatch.setattr(data, "load_dataset", load_dataset)
     return types.SimpleNamespace(calls=calls, state=state)
 
 
@@ -195,8 +193,9 @@ def test_invalid_data_stops_the_build_with_exit_code_1(tmp_path, fake_loader, ca
     out = tmp_path / "out"
     assert B.build(PLAN, book_dir=BOOK, out=out) == B.EXIT_DATA
     err = capsys.readouterr().err
-    assert "events.csv row 3: bad date" in err and "actors.csv: duplicate id" in err
-    assert fake_loader.calls == [None]  # data_dir "" means the repository's data folder
+    assert "events.csv, line 3, column 'start_date': value 'x': expected bad date" in err
+    assert "actors.csv, line 2" in err
+    assert fake_loader.calls == [DEFAULT_DATA_DIR]  # data_dir "" means the repository's data folder
     assert not out.exists()  # nothing else happened
 
 
@@ -215,7 +214,7 @@ def test_each_distinct_data_dir_is_validated(tmp_path, fake_loader):
     )
     fake_loader.state["fail"] = True
     assert B.build(plan, book_dir=BOOK, out=tmp_path / "out") == B.EXIT_DATA
-    assert fake_loader.calls == [None, REPO / "tests" / "fixtures"]
+    assert fake_loader.calls == [DEFAULT_DATA_DIR, REPO / "tests" / "fixtures"]
 
 
 # --------------------------------------------------------------------------- whole builds

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from tradetalks import charts, colours, load_dataset
+from helpers import colours
+from tradetalks import charts, load_dataset
+
 
 CHARTS = ["event_timeline", "tariff_step_chart", "participation_chart", "status_matrix_chart",
           "status_history_chart", "outcome_chart"]
-PALETTES = {"sides": charts.SIDE_COLORS, "tariffs": charts.TARIFF_COLORS, "statuses": charts.STATUS_COLORS,
-            "outcomes": charts.OUTCOME_COLORS, "event families": charts.FAMILY_COLORS}
+PALETTES = {"sides": charts.specs.SIDE_COLORS, "tariffs": charts.specs.TARIFF_COLORS, "statuses": charts.specs.STATUS_COLORS,
+            "outcomes": charts.specs.OUTCOME_COLORS, "event families": charts.specs.FAMILY_COLORS}
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from tradetalks import load_dataset
-from tradetalks import queries as q
+from tradetalks.analysis import queries as q
 from tradetalks.paths import DEFAULT_DATA_DIR
 
 

@@ -8,16 +8,22 @@ import yaml
 from bs4 import BeautifulSoup
 
 from tradetalks import load_dataset
-from tradetalks import queries as q
-from tradetalks.build import DEFAULT_PLAN, REPO_ROOT, build, expand_pages, load_plan
-from tradetalks.custom import Request, RequestError, check_request, make_report
+from tradetalks.analysis import queries as q
+from tradetalks.book.build import build
+from tradetalks.book.plan import expand_pages, load_plan
+from tradetalks.paths import DEFAULT_PLAN, REPO_ROOT
+from tradetalks.book.custom import Request, RequestError, check_request, make_report
 from tradetalks.paths import DEFAULT_DATA_DIR
 
 SITE = REPO_ROOT / "book" / "_build" / "html" / "generated"
 
 
 def soup(path):
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    """The page as parsed HTML, without the "#" links Sphinx puts after each heading."""
+    page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    for link in page.select("a.headerlink"):
+        link.decompose()
+    return page
 
 
 def main_text(path):
@@ -119,7 +125,7 @@ def test_adding_a_sticking_point_adds_its_page(tmp_path):
 @pytest.mark.parametrize("request_kwargs, message", [
     ({"sticking_points": ["currency"]}, "unknown sticking point 'currency'"),
     ({"actors": ["Nobody Atall"]}, "no actor is called 'Nobody Atall'"),
-    ({"start": "2025-06-01", "end": "2025-05-01"}, "window end 2025-05-01 is before its start 2025-06-01"),
+    ({"start": "2025-06-01", "end": "2025-05-01"}, "the window is reversed: its end 2025-05-01 is before its start 2025-06-01"),
     ({"start": "2025-07-05", "end": "2025-07-20"}, "no event in the window 2025-07-05 to 2025-07-20"),
     ({"start": "2024-12-01"}, "window start 2024-12-01 is outside the data, which covers 2025-01-20 to 2025-11-10"),
     ({"end": "2026-01-01"}, "window end 2026-01-01 is outside the data"),

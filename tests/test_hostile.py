@@ -10,9 +10,11 @@ import shutil
 import pytest
 import yaml
 
-from tradetalks import browser, load_dataset
-from tradetalks import queries as q
-from tradetalks.build import DEFAULT_PLAN, REPO_ROOT, build
+from helpers import browser
+from tradetalks import load_dataset
+from tradetalks.analysis import queries as q
+from tradetalks.book.build import build
+from tradetalks.paths import DEFAULT_PLAN, REPO_ROOT
 from tradetalks.paths import DEFAULT_DATA_DIR
 
 

@@ -12,7 +12,8 @@ import nbformat
 import pytest
 import yaml
 
-from tradetalks.build import REPO_ROOT, build
+from tradetalks.book.build import build
+from tradetalks.paths import REPO_ROOT
 from tradetalks.paths import DEFAULT_DATA_DIR
 
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "build"

@@ -14,15 +14,16 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tradetalks import load_dataset
-from tradetalks import pdf
-from tradetalks import queries as q
-from tradetalks.build import DEFAULT_PLAN, REPO_ROOT, Page, Plan, load_plan
+from tradetalks.pdf import assemble as pdf_assemble, export as pdf, site as pdf_site, tables as pdf_tables
+from tradetalks.analysis import queries as q
+from tradetalks.book.plan import Page, Plan, load_plan
+from tradetalks.paths import DEFAULT_PLAN, REPO_ROOT
 
 SITE = REPO_ROOT / "book" / "_build" / "html"
 NOTEBOOKS = REPO_ROOT / "book" / "_build" / "notebooks"
 PLAN = load_plan(DEFAULT_PLAN)
 #: The site's pages as the book prints them: (page, the chapter it is a section of or None).
-BOOK = pdf.book_pages(PLAN)
+BOOK = pdf_site.book_pages(PLAN)
 CHAPTERS = [page.title for page, parent in BOOK if parent is None]
 #: Measured: 2,000-2,300 characters of the site's text a printed page (33 pages for the five
 #: sections, 70 with a page per round and per sticking point), plus title page and contents.
@@ -41,7 +42,7 @@ def site_page(name: str) -> BeautifulSoup:
 
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory, built_site):
-    missing = pdf.missing_requirements()
+    missing = pdf_site.missing_requirements()
     if missing:
         pytest.fail("PDF export requirements missing:\n" + "\n".join(missing))
     out = tmp_path_factory.mktemp("pdf")
@@ -92,7 +93,7 @@ def text(pages):
 
 
 def test_pdf_is_written_where_asked_with_a_sane_page_count(printed, pages):
-    assert printed.path.name == pdf.PDF_NAME
+    assert printed.path.name == pdf_site.PDF_NAME
     assert printed.path.read_bytes()[:5] == b"%PDF-"
     chars = sum(len(site_page(p.name).select_one("article").get_text(" ", strip=True)) for p, _ in BOOK)
     expected = 2 + chars / CHARS_PER_PAGE
@@ -216,14 +217,14 @@ def test_tables_repeat_their_header_row_on_every_page(pages):
 
 
 def test_wrapping_model():
-    words = [pdf._segments(w) for w in "cn-tariff-commission-2025-02-04".split()]
+    words = [pdf_tables.segments(w) for w in "cn-tariff-commission-2025-02-04".split()]
     assert len(words[0]) == 6  # a browser may break after each hyphen
-    assert pdf._wrapped_lines(words, 100) == 1
-    assert pdf._wrapped_lines(words, 3) > pdf._wrapped_lines(words, 8) > 1
-    plain = [pdf._segments(w) for w in "the quick brown fox".split()]
-    assert pdf._wrapped_lines(plain, 100) == 1
-    assert pdf._wrapped_lines(plain, 3) == 4  # "the quick" and "brown fox" are each wider than 3 em
-    assert pdf._wrapped_lines([], 5) == 1
+    assert pdf_tables.wrapped_lines(words, 100) == 1
+    assert pdf_tables.wrapped_lines(words, 3) > pdf_tables.wrapped_lines(words, 8) > 1
+    plain = [pdf_tables.segments(w) for w in "the quick brown fox".split()]
+    assert pdf_tables.wrapped_lines(plain, 100) == 1
+    assert pdf_tables.wrapped_lines(plain, 3) == 4  # "the quick" and "brown fox" are each wider than 3 em
+    assert pdf_tables.wrapped_lines([], 5) == 1
 
 
 def test_balanced_tables_keep_dates_and_words_whole():
@@ -236,15 +237,15 @@ def test_balanced_tables_keep_dates_and_words_whole():
         f"</thead><tbody>{rows}</tbody></table>",
         "html.parser",
     )
-    pdf._balance_table(soup.table)
+    pdf_tables.balance_table(soup.table)
     widths = [float(c["style"].split()[-1].rstrip("%")) for c in soup.find_all("col")]
     assert len(widths) == 3 and abs(sum(widths) - 100) < 0.5
     assert widths[2] == max(widths), "the long column gets the room"
-    date_em = pdf._em("10 November 2025")
-    assert widths[0] / 100 * pdf.TABLE_LINE_EM >= date_em, "a date fits on one line"
+    date_em = pdf_tables.em_width("10 November 2025")
+    assert widths[0] / 100 * pdf_tables.TABLE_LINE_EM >= date_em, "a date fits on one line"
     assert "book-date" in soup.td["class"] and "book-balanced" in soup.table["class"]
     short = BeautifulSoup('<table><thead><tr><th>A</th></tr></thead><tbody><tr><td>x</td></tr></tbody></table>', "html.parser")
-    pdf._balance_table(short.table)
+    pdf_tables.balance_table(short.table)
     assert short.find("col") is None, "a table that fits keeps the browser's layout"
 
 
@@ -283,7 +284,7 @@ def test_assembled_document_links_ids_and_chrome(tmp_path):
         '<a href="../_static/data/events.csv">events.csv</a>; <a href="https://example.org/">a source</a>.</p>'
         "</section></section>"
     )
-    book = pdf.assemble_book(fake_site(tmp_path, pages), plan)
+    book = pdf_assemble.assemble_book(fake_site(tmp_path, pages), plan)
     doc = BeautifulSoup(book.html, "html.parser")
     assert [c.title for c in book.chapters] == [p.title for p in plan.pages], "the home page is its plan title"
     assert book.chapters[0].sections == [(f"{first}--in-brief", "In brief")]
@@ -307,7 +308,7 @@ def test_a_page_under_a_chapter_is_a_section_of_it(tmp_path):
     plan = small_plan(child)
     pages = {p.name: f'<section id="s"><h1>{p.title}</h1><section id="t"><h2>Who took part</h2></section></section>'
              for p in plan.pages}
-    book = pdf.assemble_book(fake_site(tmp_path, pages), plan)
+    book = pdf_assemble.assemble_book(fake_site(tmp_path, pages), plan)
     doc = BeautifulSoup(book.html, "html.parser")
     sub = doc.select_one("article.book-subchapter")
     assert sub["id"] == "chapter-round-x" and f"page: chapter-{parent.name}" in sub["style"]
@@ -318,16 +319,19 @@ def test_a_page_under_a_chapter_is_a_section_of_it(tmp_path):
 
 
 def test_unbuilt_book_names_the_command(tmp_path):
-    with pytest.raises(pdf.PdfError, match="make book") as err:
+    with pytest.raises(pdf_site.PdfError, match="make book") as err:
         pdf.export_pdf(tmp_path / "out", site=tmp_path / "nothing", build="never", quiet=True)
-    assert err.value.exit_code == pdf.EXIT_BUILD
-    assert not (tmp_path / "out" / pdf.PDF_NAME).exists()
+    assert err.value.exit_code == pdf_site.EXIT_BUILD
+    assert not (tmp_path / "out" / pdf_site.PDF_NAME).exists()
 
 
 def test_missing_chromium_gives_the_install_line(monkeypatch):
-    monkeypatch.setattr(pdf, "find_chromium", lambda: None)
-    problems = pdf.missing_requirements()
+    from tradetalks.pdf import printer
+
+    monkeypatch.setattr(pdf_site, "find_chromium", lambda: None)
+    monkeypatch.setattr(printer, "find_chromium", lambda: None)
+    problems = pdf_site.missing_requirements()
     assert any("apt-get install -y chromium fonts-noto-cjk poppler-utils" in p for p in problems), problems
-    with pytest.raises(pdf.PdfError, match="apt-get install") as err:
+    with pytest.raises(pdf_site.PdfError, match="apt-get install") as err:
         pdf.export_pdf(quiet=True)
-    assert err.value.exit_code == pdf.EXIT_REQUIREMENTS
+    assert err.value.exit_code == pdf_site.EXIT_REQUIREMENTS

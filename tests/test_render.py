@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from tradetalks import render
+from tradetalks.charts import bundle, render
 
 XSS = "</script><script>alert(1)</script>"
 
@@ -129,7 +129,7 @@ def test_title_for_compound_and_untitled_charts():
 
 def test_vl_version_matches_altair_schema():
     major, minor = re.findall(r"\d+", alt.SCHEMA_VERSION)[:2]
-    assert render.vl_version() == f"v{major}_{minor}"
+    assert bundle.vl_version() == f"v{major}_{minor}"
 
 
 def test_enable_registers_and_activates_the_renderer(tradetalks_renderer):
@@ -149,7 +149,7 @@ def test_enable_registers_and_activates_the_renderer(tradetalks_renderer):
 # --------------------------------------------------------------------------- the bundle
 @pytest.fixture(scope="module")
 def bundle_file(tmp_path_factory):
-    return render.write_vega_bundle(tmp_path_factory.mktemp("static"))
+    return bundle.write_vega_bundle(tmp_path_factory.mktemp("static"))
 
 
 def test_bundle_file_defines_vega_embed(bundle_file):
@@ -162,7 +162,7 @@ def test_bundle_file_defines_vega_embed(bundle_file):
     assert "cdn.jsdelivr" not in text
     # rewriting gives the same bytes
     before = bundle_file.read_bytes()
-    render.write_vega_bundle(bundle_file.parent)
+    bundle.write_vega_bundle(bundle_file.parent)
     assert bundle_file.read_bytes() == before
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from tradetalks import load_dataset
-from tradetalks import queries as q
+from tradetalks.analysis import queries as q
 from tradetalks.paths import DEFAULT_DATA_DIR, REPO_ROOT
-from tradetalks.synthetic import EXCLUDED_TYPES, ID_PREFIX, generate
+from tools.synthetic import EXCLUDED_TYPES, ID_PREFIX, generate
 
 CURATED_EVENTS = len(load_dataset().events)
 
@@ -102,8 +102,9 @@ def test_bad_factor(tmp_path, factor):
 
 def test_command_line(tmp_path):
     out = tmp_path / "cli"
-    result = subprocess.run([sys.executable, "-m", "tradetalks.synthetic", str(out), "--factor", "2", "--check"],
-                            capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "tools.synthetic", str(out), "--factor", "2", "--check"],
+                            capture_output=True, text=True, cwd=REPO_ROOT)
     assert result.returncode == 0, result.stderr
-    assert "94 events" in result.stdout and "loaded and valid" in result.stdout
-    assert len(load_dataset(out).events) == 94
+    expected = 2 * len(load_dataset().events)
+    assert f"{expected} events" in result.stdout and "loaded and valid" in result.stdout
+    assert len(load_dataset(out).events) == expected

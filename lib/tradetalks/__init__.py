@@ -1,11 +1,15 @@
-"""Shared library of the 2025 US-China trade negotiations report book.
+"""Shared library of the US–China trade negotiations report book.
 
-- ``tradetalks.load.load_dataset(data_dir=None)`` validates and loads the curated data;
-- ``tradetalks.validate.DataValidationError`` carries every problem found;
-- ``tradetalks.queries`` answers the sections' questions;
-- ``tradetalks.charts`` / ``tradetalks.render`` draw them; ``tradetalks.build`` builds the book.
+Subpackages by job (see ARCHITECTURE.md at the repository root):
+
+- ``tradetalks.data``: the published schema, validation and typed loading of ``data/``;
+- ``tradetalks.analysis``: the questions the pages ask of the data;
+- ``tradetalks.report``: the tables and sentences of each page;
+- ``tradetalks.charts``: the Altair charts and their offline rendering;
+- ``tradetalks.book``: the build (plan, staging, execution, post-processing, Jupyter Book, publishing, cache);
+- ``tradetalks.pdf``: the PDF export;
+- ``tradetalks.cli``: the ``tradetalks`` command.
 """
-from .load import Dataset, load_cached, load_dataset
-from .validate import DataValidationError, Problem
+from .data import Dataset, DataValidationError, Problem, load_cached, load_dataset
 
 __all__ = ["Dataset", "DataValidationError", "Problem", "load_cached", "load_dataset"]

@@ -5,10 +5,8 @@ enums, patterns, primary keys and foreign keys from it, so nothing is declared t
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -107,9 +105,3 @@ def parse_descriptor(descriptor: dict) -> PackageSchema:
         window_start=date.fromisoformat(window["start"]), window_end=date.fromisoformat(window["end"]),
         resources=tuple(resources), license=licenses[0].get("name", ""),
     )
-
-
-def read_descriptor(data_dir: Path) -> dict:
-    """The raw descriptor dict; raises OSError / JSONDecodeError / UnicodeDecodeError for the caller to report."""
-    with open(Path(data_dir) / "datapackage.json", encoding="utf-8") as fh:
-        return json.load(fh)

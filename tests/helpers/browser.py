@@ -9,16 +9,14 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
-import os
-import shutil
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlparse
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-default-apps", "--disable-quic"]
+from tradetalks.pdf.chromium import CHROMIUM_ARGS, find_chromium  # noqa: F401  (used by the tests too)
+
 INSTALL_HINT = "apt-get install -y chromium fonts-noto-cjk   (or: make system-deps)"
 
 # A chart counts as drawn when its container holds an SVG whose Vega mark groups contain shapes.
@@ -39,24 +37,6 @@ def is_foreign(request_url: str, site_url: str) -> bool:
     if u.scheme == "file" and site.scheme == "file":
         return False
     return (u.scheme, u.netloc) != (site.scheme, site.netloc)
-
-
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-
-
-def find_chromium() -> str | None:
-    """The Chromium to drive (browser tests and PDF): ``$TRADETALKS_CHROMIUM``, else the system one; None if none."""
-    env = os.environ.get("TRADETALKS_CHROMIUM")
-    if env:
-        return env if os.access(env, os.X_OK) else None
-    for path in CHROMIUM_CANDIDATES:
-        if os.access(path, os.X_OK):
-            return path
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import yaml
 
-from . import queries as q
-from .build import EXIT_PLAN, REPO_ROOT, build
-from .load import load_dataset
-from .validate import DataValidationError
+from ..analysis import queries as q
+from ..paths import DEFAULT_PLAN, REPO_ROOT
+from .build import EXIT_PLAN, build
+from ..data import DataValidationError, load_dataset
 
 SIDES = ("united_states", "china", "third_party")
 
@@ -83,7 +83,7 @@ def check_request(req: Request) -> dict:
 
 def make_plan(req: Request, defaults: dict) -> dict:
     """The plan of a custom report: the main book's sections, narrowed to the request."""
-    main = yaml.safe_load((REPO_ROOT / "book" / "plan.yml").read_text(encoding="utf-8"))
+    main = yaml.safe_load(DEFAULT_PLAN.read_text(encoding="utf-8"))
     pages = []
     for page in main["pages"]:
         page = dict(page, parameters=dict(page.get("parameters") or {}))
@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     if isinstance(result, int):
         return result
     if args.pdf:
-        from .pdf import PdfError, export_pdf
+        from ..pdf import PdfError, export_pdf
 
         out = Path(args.out).resolve()
         try:

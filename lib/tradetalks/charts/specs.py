@@ -10,8 +10,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from . import queries as q
-from .load import Dataset
+from ..analysis import queries as q
+from ..data import Dataset
 
 # Okabe-Ito palette
 BLUE, VERMILLION, GREEN, ORANGE, SKY, PURPLE, YELLOW, GREY, BLACK, DARK_GREY = (

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .schema import PackageSchema, Resource, parse_descriptor, read_descriptor
+from .files import DataFileError, read_descriptor, read_regular_file
+from .schema import PackageSchema, Resource, parse_descriptor
 
 TRUE_VALUES = {"true"}
 FALSE_VALUES = {"false"}
@@ -63,9 +64,9 @@ class RawTable:
 def _read_csv(path: Path, resource: Resource, problems: list[Problem]) -> RawTable | None:
     name = path.name
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        problems.append(Problem(name, None, None, None, f"the file for table '{resource.name}' to exist in the data folder"))
+        data = read_regular_file(path)
+    except DataFileError as exc:
+        problems.append(Problem(name, None, None, None, f"{exc.expected} (the file of table '{resource.name}')"))
         return None
     try:
         text = data.decode("utf-8")
@@ -344,9 +345,8 @@ def check_folder(data_dir: Path) -> tuple[PackageSchema, dict[str, RawTable]]:
                                            "an existing data folder holding datapackage.json and its CSV files")], data_dir)
     try:
         schema = parse_descriptor(read_descriptor(data_dir))
-    except FileNotFoundError:
-        raise DataValidationError([Problem("datapackage.json", None, None, None,
-                                           "the schema file datapackage.json in the data folder")], data_dir) from None
+    except DataFileError as exc:
+        raise DataValidationError([Problem(exc.file, None, None, None, exc.expected)], data_dir) from None
     except (ValueError, KeyError, TypeError) as exc:
         raise DataValidationError([Problem("datapackage.json", None, None, None,
                                            f"a valid Data Package descriptor with a 'window' ({type(exc).__name__}: {exc})")], data_dir) from None

@@ -1,21 +1,21 @@
-"""Build benchmark of the report book: ``python -m tradetalks.benchmark``.
+"""Build benchmark of the report book: ``python -m tools.benchmark``.
 
 A script with figures in its output (not a timed test). In one run, on the same content, it prints:
 
 1. **Build times** of the real book (``book/plan.yml``): a clean build
-   (``tradetalks.build.build(plan, out=<work>/clean, force=True)``), a no-op rebuild (the same call
+   (``tradetalks.book.build.build(plan, out=<work>/clean, force=True)``), a no-op rebuild (the same call
    again on the same output folder, nothing changed) and the time of every notebook (from
    ``<out>/build-stats.json``, or the build's progress lines when an older build writes no stats).
 2. **Jupyter Book's own execution** of the same notebooks: the executed notebooks of the clean
    build (``<out>/notebooks/*.ipynb``, already post-processed, parameters injected) with their
    outputs cleared, in a copy of the staging layout (``_config.yml`` from ``book/`` with
    ``execute_notebooks`` set to ``force`` or ``cache``, ``_toc.yml`` from
-   :func:`tradetalks.build.toc_yaml`, ``_static/`` with the Vega bundle and the data), built by
+   :func:`tradetalks.book.jupyterbook.toc_yaml`, ``_static/`` with the Vega bundle and the data), built by
    ``jupyter-book build`` with the same flags as the build: ``force``, then ``cache`` cold and warm.
 3. **Bytes per page** of the built site: each HTML page's size, the chart specs and the chart data
    embedded in it, its tables; the shared ``_static/vega-bundle.js`` counted once.
 4. **Scale**: for each factor (``--factors 10,100,1000``) a synthetic data folder
-   (:func:`tradetalks.synthetic.generate`) and a build of the real plan against it (a copy of the
+   (:func:`tools.synthetic.generate`) and a build of the real plan against it (a copy of the
    plan with ``defaults.data_dir`` pointing there), with its time and page weight. A build that
    fails or times out is reported as a failure line with its error; the benchmark goes on.
 
@@ -46,7 +46,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from .paths import BOOK_DIR, REPO_ROOT
+from tradetalks.paths import BOOK_DIR, REPO_ROOT
 
 __all__ = ["main", "page_weights", "BuildRun", "JBRun"]
 
@@ -152,7 +152,7 @@ class BuildRun:
 
 
 def _child_build(spec: dict[str, Any]) -> int:
-    """In a fresh process: call tradetalks.build.build once and report on stdout."""
+    """In a fresh process: call tradetalks.book.build.build once and report on stdout."""
     report: dict[str, Any] = {"forced": False}
     t0 = time.perf_counter()
     try:
@@ -195,7 +195,7 @@ def run_build(label: str, plan: Path, out: Path, *, force: bool, timeout: float 
     before = stats_file.stat().st_mtime_ns if stats_file.is_file() else None
     spec = {"plan": str(plan), "out": str(out), "book_dir": str(book_dir), "force": force, "jobs": jobs}
     log = logs / f"{label}.log"
-    code, wall = _run([sys.executable, "-m", "tradetalks.benchmark", "--child-build", json.dumps(spec)],
+    code, wall = _run([sys.executable, "-m", "tools.benchmark", "--child-build", json.dumps(spec)],
                       log, timeout, cwd=REPO_ROOT)
     text = log.read_text(encoding="utf-8", errors="replace")
     run = BuildRun(label=label, out=str(out), ok=False, wall=wall, log=str(log))
@@ -336,7 +336,7 @@ def _data_bytes(spec: Any) -> int:
 
 def page_weights(html_dir: Path) -> dict[str, Any]:
     """Size of every HTML page with its embedded charts and tables, and of the site."""
-    from tradetalks.render import BUNDLE_FILENAME
+    from tradetalks.charts.bundle import BUNDLE_FILENAME
 
     html_dir = Path(html_dir)
     pages = []
@@ -461,7 +461,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["--child-build"]:
         return _child_build(json.loads(argv[1]))
-    parser = argparse.ArgumentParser(prog="python -m tradetalks.benchmark", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.benchmark", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true",
                         help="factor 10 only and no Jupyter Book cache comparison (force only)")
     parser.add_argument("--factors", type=_factors, default=None,
@@ -606,7 +606,7 @@ def _benchmark(args, plan: Path, work: Path, logs: Path, factors: list[int], res
 
     # 4. scale
     _section("4. Scale: the real plan on synthetic data")
-    from tradetalks.synthetic import generate
+    from tools.synthetic import generate
     import yaml
 
     scale: list[dict[str, Any]] = []
@@ -620,7 +620,7 @@ def _benchmark(args, plan: Path, work: Path, logs: Path, factors: list[int], res
             with open(data / "events.csv", encoding="utf-8", newline="") as fh:
                 entry["events"] = sum(1 for _ in csv.reader(fh)) - 1
             t0 = time.perf_counter()
-            from tradetalks.load import load_dataset
+            from tradetalks.data import load_dataset
 
             load_dataset(data)
             entry["load_seconds"] = time.perf_counter() - t0
@@ -667,7 +667,7 @@ def _benchmark(args, plan: Path, work: Path, logs: Path, factors: list[int], res
                         str(sum(p["bytes"] > PAGE_LIMIT for p in weights["pages"])) if weights else "—",
                         _mb(weights["total_bytes"]) if weights else "—"])
         with contextlib.suppress(Exception):
-            from tradetalks.load import load_dataset
+            from tradetalks.data import load_dataset
 
             rows[0][1] = f"{len(load_dataset().events):,}"
     _say("", _table(["data", "events", "result", "build time", "÷ clean", "execute", "jupyter-book", "largest page",

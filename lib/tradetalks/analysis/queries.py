@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .load import Dataset, as_date
+from ..data import Dataset, as_date
 
 NEGOTIATION_TYPES = ("talks_round", "leaders_call", "summit")
 NEGOTIATING_ROLES = ("leader", "lead_negotiator", "delegate")
@@ -19,16 +19,24 @@ class QueryError(ValueError):
 
 # ---------------------------------------------------------------------------- windows
 
+def recorded_span(ds: Dataset) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last day of the recorded events: the default window."""
+    ev = ds.events
+    return ev["start_date"].min(), ev["end_date"].fillna(ev["start_date"]).max()
+
+
 def window(ds: Dataset, start=None, end=None) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The [start, end] window as Timestamps, defaulting to the data's window; checks it is sensible."""
+    """The [start, end] window as Timestamps, by default from the first to the last recorded event;
+    checks it is sensible and inside the data's declared window."""
     data_start, data_end = ds.window
+    first, last = recorded_span(ds)
     try:
-        s = as_date(start) if start not in (None, "") else data_start
-        e = as_date(end) if end not in (None, "") else data_end
+        s = as_date(start) if start not in (None, "") else first
+        e = as_date(end) if end not in (None, "") else last
     except ValueError as exc:
         raise QueryError(f"window dates must be written YYYY-MM-DD ({exc})") from None
     if e < s:
-        raise QueryError(f"window end {e.date()} is before its start {s.date()}")
+        raise QueryError(f"the window is reversed: its end {e.date()} is before its start {s.date()}")
     for label, d in (("start", s), ("end", e)):
         if not (data_start <= d <= data_end):
             raise QueryError(f"window {label} {d.date()} is outside the data, which covers {data_start.date()} to {data_end.date()}")

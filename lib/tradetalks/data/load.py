@@ -9,31 +9,29 @@ from pathlib import Path
 
 import pandas as pd
 
-from .paths import resolve_data_dir
+from ..paths import resolve_data_dir
 from .schema import PackageSchema, Resource
 from .validate import RawTable, check_folder
 
 
 @dataclass(frozen=True)
 class Dataset:
-    """Every table of the data folder as a typed DataFrame (dates as datetimes, enums as categoricals)."""
+    """Every table the data package declares, as a typed DataFrame (dates as datetimes, enums as
+    categoricals), by resource name: ``ds.events``, ``ds.table("events")``. A table added to
+    ``datapackage.json`` is loaded and validated with no change here."""
     data_dir: Path
     schema: PackageSchema
-    sources: pd.DataFrame
-    actors: pd.DataFrame
-    actor_aliases: pd.DataFrame
-    sticking_points: pd.DataFrame
-    events: pd.DataFrame
-    event_sources: pd.DataFrame
-    event_actors: pd.DataFrame
-    event_sticking_points: pd.DataFrame
-    tariff_steps: pd.DataFrame
-    statements: pd.DataFrame
-    discrepancies: pd.DataFrame
-    phases: pd.DataFrame
+    tables: dict[str, pd.DataFrame]
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables") or {}
+        if name in tables:
+            return tables[name]
+        raise AttributeError(f"the data package has no table {name!r} (tables: {', '.join(tables)})")
 
     @property
     def window(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """The declared window of the data package (every dated row lies inside it)."""
         return pd.Timestamp(self.schema.window_start), pd.Timestamp(self.schema.window_end)
 
     def table(self, name: str) -> pd.DataFrame:
@@ -75,7 +73,7 @@ def load_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
     frames = {name: _typed_frame(t) for name, t in tables.items()}
     events = frames["events"].sort_values(["start_date", "id"], kind="stable").reset_index(drop=True)
     frames["events"] = events
-    return Dataset(data_dir=path, schema=schema, **frames)
+    return Dataset(data_dir=path, schema=schema, tables=frames)
 
 
 @lru_cache(maxsize=8)
@@ -97,3 +95,8 @@ def as_date(value) -> pd.Timestamp:
     if isinstance(value, date):
         return pd.Timestamp(value)
     return pd.Timestamp(date.fromisoformat(str(value)))
+
+
+def clear_cache() -> None:
+    """Forget every dataset :func:`load_cached` kept (each page of a build starts without them)."""
+    _cached.cache_clear()

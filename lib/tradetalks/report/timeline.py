@@ -1,0 +1,77 @@
+"""The timeline page: phases, the chronology of events and the tariff steps."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..analysis import queries as q
+from ..data import Dataset
+from ..charts.specs import FAMILY_OF_TYPE
+from .common import HTML, Markdown, Table, day, md, page_links, pct, plural, table
+
+
+def phases_table(ds: Dataset, s, e) -> Table:
+    ph = ds.phases[(ds.phases["end_date"] >= s) & (ds.phases["start_date"] <= e)]
+    opening = ds.events.set_index("id")["title"]
+    out = pd.DataFrame({
+        "Phase": ph["name"],
+        "From": ph["start_date"].map(day),
+        "To": ph["end_date"].map(day),
+        "Opened by": ph["opening_event_id"].map(opening),
+        "What marks it": ph["description"],
+    })
+    return table(out, "Phases of the conflict")
+
+
+def timeline_summary(ds: Dataset, s, e, types=None, sticking_points=None, actors=None) -> Markdown:
+    ev = q.events_between(ds, s, e, types=types or None, sticking_points=sticking_points or None, actors=actors or None)
+    if ev.empty:
+        return Markdown(f"No event between {day(s)} and {day(e)} matches this selection.")
+    counts = ev["type"].astype(str).map(FAMILY_OF_TYPE).value_counts()
+    parts = ", ".join(f"{n} {fam.lower()}" for fam, n in counts.items())
+    first, last = ev.iloc[0], ev.iloc[-1]
+    return md("The window holds **{n}**: {parts}. The first is *{first}* ({first_day}); the last is *{last}* ({last_day}).",
+              n=plural(len(ev), "event"), parts=parts, first=first["title"], first_day=q.date_label(first),
+              last=last["title"], last_day=q.date_label(last))
+
+
+def event_table(ds: Dataset, s, e, types=None, sticking_points=None, actors=None) -> Table:
+    ev = q.events_between(ds, s, e, types=types or None, sticking_points=sticking_points or None, actors=actors or None)
+    out = pd.DataFrame({
+        "Date": [q.date_label(r) for _, r in ev.iterrows()],
+        "Type": ev["type"].astype(str).str.replace("_", " "),
+        "Event": ev["title"],
+        "What happened": ev["summary"],
+        "Who": ev["actors"],
+        "Sources": ev["sources"],
+    })
+    return table(out, "Chronology of events")
+
+
+def measure_label(measure: str) -> str:
+    """'reciprocal_ieepa' -> 'Reciprocal (IEEPA)': words capitalised, a trailing legal basis in capitals."""
+    words = measure.split("_")
+    if len(words) > 1 and words[-1] in {"ieepa", "s301", "s232"}:
+        return " ".join(words[:-1]).capitalize() + f" ({words[-1].upper()})"
+    return " ".join(words).capitalize()
+
+
+def tariff_steps_table(ds: Dataset, s, e) -> Table:
+    t = ds.tariff_steps[(ds.tariff_steps["in_force"] >= s) & (ds.tariff_steps["in_force"] <= e)]
+    sides = {"united_states": "United States", "china": "China"}
+    out = pd.DataFrame({
+        "In force": t["in_force"].map(day),
+        "Imposed by": t["imposing_side"].map(sides),
+        "Measure": t["measure"].map(measure_label),
+        "Goods": t["scope"].map({"all_goods": "all", "selected_goods": "selected"}),
+        "Rate": t["rate_pct"].map(pct),
+        "In headline": t["counts_in_headline"].map({True: "yes", False: "no"}),
+        "Headline after": [pct(q.tariff_in_force(ds, side, d)) for side, d in zip(t["imposing_side"], t["in_force"])],
+        "Source": t["source_id"],
+    })
+    return table(out, "Every tariff step in the window")
+
+
+def rounds_links(ds: Dataset, s, e, prefix: str = "") -> HTML | Markdown:
+    r = q.negotiation_rounds(ds, s, e)
+    return page_links([(i, f"{lab} ({q.date_label(row)})") for i, lab, (_, row) in zip(r["id"], r["label"], r.iterrows())],
+                      prefix, "Each round, call and summit")
