@@ -92,6 +92,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("stopped (interrupted); the published site was not changed", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # e.g. `tradetalks validate | head`: the reader left, nothing to report
+        sys.stderr.close()
+        return 0
     except OSError as exc:
         if debug:
             raise

@@ -164,7 +164,7 @@ def delegations(ds: Dataset, event_id: str) -> dict[str, pd.DataFrame]:
     check_ids(ds, "events", [event_id])
     links = ds.event_actors[ds.event_actors["event_id"] == event_id].merge(
         ds.actors, left_on="actor_id", right_on="id")
-    return {side: links[links["side"] == side][["name", "role", "role_2025"]].reset_index(drop=True)
+    return {side: links[links["side"] == side][["name", "role", "post"]].reset_index(drop=True)
             for side in SIDE_LABELS}
 
 

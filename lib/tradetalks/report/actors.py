@@ -18,7 +18,7 @@ def roster_table(ds: Dataset, s, e, side: str = "") -> Table:
         "Side": r["side_label"],
         "Name": r["name"],
         "Native name": r["name_native"],
-        "Post or role in 2025": r["role_2025"],
+        "Post or role": r["post"],
         "Organisation": r["organisation"],
         "Events": r["events"],
     })

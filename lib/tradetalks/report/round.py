@@ -35,7 +35,7 @@ def round_neighbours(ds: Dataset, round_id: str, prefix: str = "") -> HTML | Mar
 def round_delegations_table(ds: Dataset, round_id: str) -> Table:
     round_event(ds, round_id)
     d = q.delegations(ds, round_id)
-    rows = [{"Side": q.SIDE_LABELS[side], "Who": r["name"], "Role here": str(r["role"]).replace("_", " "), "Post": r["role_2025"]}
+    rows = [{"Side": q.SIDE_LABELS[side], "Who": r["name"], "Role here": str(r["role"]).replace("_", " "), "Post": r["post"]}
             for side, frame in d.items() for _, r in frame.iterrows()]
     return table(pd.DataFrame(rows, columns=["Side", "Who", "Role here", "Post"]), "Who took part")
 
