@@ -33,6 +33,7 @@ from typing import Any, Mapping, Sequence
 from ..paths import DEFAULT_PLAN, REPO_ROOT, resolve_data_dir
 from .cache import PageCache, data_fingerprint, page_key
 from .execute import CELL_TIMEOUT, Job, PageResult, run_pages
+from .harden import UnsafePageError, harden_site
 from .jupyterbook import GENERATED, run_jupyter_book, summarise_log, toc_yaml
 from .plan import Page, Plan, PlanError, expand_pages, load_plan
 from .postprocess import postprocess_notebook
@@ -307,6 +308,10 @@ def _build_in(staging: Path, plan: Plan, pages: list[Page], keys: dict[str, str]
     html = staging / "_build" / "html"
     if not (html / "index.html").is_file():
         raise _Failed(EXIT_BOOK, f"jupyter-book produced no {html / 'index.html'}; nothing published.")
+    try:
+        harden_site(html)
+    except UnsafePageError as exc:
+        raise _Failed(EXIT_BOOK, f"Refused to publish: {exc}. Text from the data must be escaped where it enters a page.") from None
 
     # 6. publish
     try:

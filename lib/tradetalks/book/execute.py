@@ -205,7 +205,7 @@ def _run_in_worker(name: str, template: str, output: str, parameters: dict, cwd:
             result.stderr = _stderr_of(output)
             break
         except CellExecutionError as exc:  # the page's own error: running it again would not help
-            result.ename, result.evalue = exc.ename, exc.evalue
+            result.ename, result.evalue = exc.ename or "Error", exc.evalue or _last_line(str(exc))
             result.cell_index, result.source = _failed_cell(template, parameters, exc)
             break
         except (CellTimeoutError, DeadKernelError, KernelError, RuntimeError, OSError) as exc:
@@ -218,6 +218,11 @@ def _run_in_worker(name: str, template: str, output: str, parameters: dict, cwd:
     result.seconds = time.perf_counter() - start
     stats = WorkerStats(os.getpid(), _kernel.start_seconds, _kernel.warm_up_seconds)
     return result, stats
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else ""
 
 
 def _failed_cell(template: str, parameters: dict, exc: Any) -> tuple[int | None, str | None]:

@@ -91,6 +91,22 @@ def _check_parameters(where: str, params: Any, problems: list[str]) -> dict[str,
     return out
 
 
+def _check_window(where: str, params: Mapping[str, Any], problems: list[str]) -> None:
+    """window_start / window_end, when given, are calendar dates and not reversed."""
+    days = {}
+    for key in ("window_start", "window_end"):
+        value = params.get(key)
+        if value in (None, ""):
+            continue
+        try:
+            days[key] = _dt.date.fromisoformat(str(value))
+        except ValueError:
+            problems.append(f"{where}: {key} {value!r} must be a date written YYYY-MM-DD (or empty)")
+    if len(days) == 2 and days["window_end"] < days["window_start"]:
+        problems.append(f"{where}: the window is reversed: window_end {days['window_end']} is before "
+                        f"window_start {days['window_start']}")
+
+
 def _template_parameter_names(template: Path) -> set[str] | None:
     """Names assigned in the template's ``parameters`` cell (None: no such cell)."""
     import nbformat
@@ -203,6 +219,8 @@ def load_plan(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | No
                     problems.append(
                         f"{where}.parameters: {key!r} is not defined in the parameters cell of {template!r}"
                     )
+
+        _check_window(where, {**defaults, **params}, problems)
 
         if not missing and template_path is not None and isinstance(name, str):
             pages.append(

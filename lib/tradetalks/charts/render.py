@@ -20,6 +20,7 @@ Tables
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import json
@@ -52,9 +53,11 @@ RENDERER_NAME = "tradetalks"
 CHART_CLASS = "tradetalks-chart"
 TABLE_CLASS = "tradetalks-table"
 #: vega-embed options used for every chart (SVG so charts print as vectors).
-EMBED_OPTIONS: dict[str, Any] = {"renderer": "svg", "actions": False, "mode": "vega-lite"}
+#: "ast": Vega evaluates expressions with its interpreter instead of generated code (no eval, so the
+#: site's Content-Security-Policy needs no 'unsafe-eval').
+EMBED_OPTIONS: dict[str, Any] = {"renderer": "svg", "actions": False, "mode": "vega-lite", "ast": True}
 #: Scale factor for the PNG fallback (LaTeX/PDF builder).
-PNG_SCALE = 1.5
+PNG_SCALE = 1.0
 
 
 # --------------------------------------------------------------------------- #
@@ -123,48 +126,30 @@ def _title_text(spec: Mapping[str, Any]) -> str:
     return ""
 
 
-def chart_html(spec: Mapping[str, Any], *, embed_options: Mapping[str, Any] | None = None) -> str:
-    """Deterministic ``<div>`` + ``<script>`` drawing ``spec`` with the local vegaEmbed."""
+def _description(spec: Mapping[str, Any]) -> str:
+    """The chart's one-sentence description (its accessible name), or its title."""
+    text = spec.get("description")
+    return " ".join(text.split()) if isinstance(text, str) and text.strip() else (_title_text(spec) or "Chart")
+
+
+def chart_html(spec: Mapping[str, Any], *, png: bytes | None = None,
+               embed_options: Mapping[str, Any] | None = None) -> str:
+    """Deterministic HTML of a chart: a container holding a static image of it (what a notebook front
+    end, nbconvert or a reader without JavaScript sees), and the spec as inert JSON data. On the site,
+    ``tradetalks-charts.js`` (one file, loaded by every page) draws the live chart with the local Vega
+    bundle in place of the image. No inline script: the site's Content-Security-Policy forbids them."""
     element_id = chart_id(spec)
     options = dict(EMBED_OPTIONS)
     if embed_options:
         options.update(embed_options)
-    spec_js = script_safe_json(spec)
-    options_js = script_safe_json(options)
-    id_js = script_safe_json(element_id)
-    # The bundle is loaded synchronously in <head>, so vegaEmbed normally exists
-    # already; otherwise retry on DOMContentLoaded / load.  The script finds its own
-    # <div> (previous sibling) so a chart shown twice on one page still draws twice.
-    script = (
-        "(function () {\n"
-        f"  var id = {id_js};\n"
-        "  var me = document.currentScript;\n"
-        "  var el = me && me.previousElementSibling;\n"
-        "  if (!el || el.id !== id) { el = document.getElementById(id); }\n"
-        f"  var spec = {spec_js};\n"
-        f"  var opt = {options_js};\n"
-        "  var done = false;\n"
-        "  function draw() {\n"
-        "    if (done || !el || typeof window.vegaEmbed !== 'function') { return done; }\n"
-        "    done = true;\n"
-        "    window.vegaEmbed(el, spec, opt).catch(function (err) {\n"
-        "      el.textContent = 'Chart could not be drawn: ' + err;\n"
-        "      console.error('Chart ' + id + ' could not be drawn: ' + err);\n"
-        "    });\n"
-        "    return true;\n"
-        "  }\n"
-        "  if (!draw()) {\n"
-        "    document.addEventListener('DOMContentLoaded', draw);\n"
-        "    window.addEventListener('load', function () {\n"
-        "      if (!draw()) { console.error('Chart ' + id + ' could not be drawn: vega-bundle.js did not load'); }\n"
-        "    });\n"
-        "  }\n"
-        "})();"
-    )
-    return (
-        f'<div class="{CHART_CLASS}" id="{element_id}"></div>'
-        f"<script>\n{script}\n</script>"
-    )
+    label = escaping.html_text(_description(spec))
+    image = ""
+    if png is not None:
+        image = (f'<img class="{CHART_CLASS}-static" alt="{label}" '
+                 f'src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}">')
+    payload = script_safe_json({"spec": spec, "options": options})
+    return (f'<div class="{CHART_CLASS}" id="{element_id}" role="img" aria-label="{label}">{image}</div>'
+            f'<script type="application/json" class="{CHART_CLASS}-data" data-chart="{element_id}">{payload}</script>')
 
 
 _render_seconds = [0.0]
@@ -187,13 +172,22 @@ def chart_png(spec: Mapping[str, Any], *, scale: float = PNG_SCALE) -> bytes:
         _render_seconds[0] += time.perf_counter() - t0
 
 
+#: The Vega-Lite mime type of the spec's major version, for front ends with a Vega-Lite renderer.
+VEGALITE_MIME = "application/vnd.vegalite.v6+json"
+
+
 def chart_mimebundle(spec: Mapping[str, Any], **options: Any) -> dict[str, Any]:
-    """The mime bundle for one chart spec (what the ``tradetalks`` renderer returns)."""
-    embed_options = options.get("embed_options")
+    """The mime bundle for one chart spec (what the ``tradetalks`` renderer returns).
+
+    Front ends pick one entry by their own preference: HTML (the static image, drawn live on the
+    site), the Vega-Lite spec (front ends with a Vega-Lite renderer), PNG (untrusted notebooks,
+    viewers without HTML), or the chart's description as plain text."""
+    png = chart_png(spec)
     return {
-        "text/html": chart_html(spec, embed_options=embed_options),
-        "image/png": chart_png(spec),
-        "text/plain": _title_text(spec) or "Chart",
+        "text/html": chart_html(spec, png=png, embed_options=options.get("embed_options")),
+        VEGALITE_MIME: json.loads(canonical_json(spec)),
+        "image/png": base64.b64encode(png).decode("ascii"),
+        "text/plain": "\n".join(dict.fromkeys([_title_text(spec) or "Chart", _description(spec)])),
     }
 
 

@@ -9,54 +9,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .problems import DataValidationError, Problem, RawTable
+from .rules import check_rules
 from .files import DataFileError, read_descriptor, read_regular_file
-from .schema import PackageSchema, Resource, parse_descriptor
+from .schema import NON_EMPTY_TABLES, DescriptorError, PackageSchema, Resource, parse_descriptor
 
 TRUE_VALUES = {"true"}
 FALSE_VALUES = {"false"}
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the data. ``line`` is the 1-based line in the file (the header is line 1)."""
-    file: str
-    line: int | None
-    column: str | None
-    value: str | None
-    expected: str
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.line is not None:
-            where += f", line {self.line}"
-        if self.column is not None:
-            where += f", column '{self.column}'"
-        if self.value is not None:
-            return f"{where}: value {self.value!r}: expected {self.expected}"
-        return f"{where}: expected {self.expected}"
-
-
-class DataValidationError(Exception):
-    """Raised with every problem found in a data folder; nothing is loaded when it is raised."""
-
-    def __init__(self, problems: list[Problem], data_dir: Path | None = None):
-        self.problems = list(problems)
-        self.data_dir = data_dir
-        head = f"{len(self.problems)} problem{'s' if len(self.problems) != 1 else ''} in data folder {data_dir}"
-        super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
-
-
-@dataclass
-class RawTable:
-    """A CSV file read as text: rows are dicts of column -> string, with their line numbers."""
-    resource: Resource
-    rows: list[dict[str, str]]
-    lines: list[int]
 
 
 # ---------------------------------------------------------------------------- reading
@@ -87,7 +49,9 @@ def _read_csv(path: Path, resource: Resource, problems: list[Problem]) -> RawTab
                 break
             records.append((reader.line_num, row))
     except csv.Error as exc:
-        problems.append(Problem(name, reader.line_num, None, None, f"well-formed CSV ({exc}; check for an unclosed quote)"))
+        start = records[-1][0] + 1 if records else 1
+        problems.append(Problem(name, start, None, None,
+                                f"well-formed CSV (the row starting here does not parse: {exc}; check for an unclosed quote)"))
         return None
     if not records:
         problems.append(Problem(name, 1, None, None, "a header row naming the columns " + ", ".join(resource.field_names)))
@@ -129,7 +93,16 @@ def _read_csv(path: Path, resource: Resource, problems: list[Problem]) -> RawTab
 
 # ---------------------------------------------------------------------------- cell checks
 
+# Control characters other than tab and line breaks (NUL among them) have no place in the data's text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _check_cell(file: str, line: int, field, value: str, problems: list[Problem]) -> None:
+    bad = _CONTROL.search(value)
+    if bad:
+        problems.append(Problem(file, line, field.name, value.replace("\x00", "\\0")[:60],
+                                f"text without control characters (found U+{ord(bad.group()):04X})"))
+        return
     if value == "":
         if field.required:
             problems.append(Problem(file, line, field.name, value, f"a value (the column is required: {field.description})"))
@@ -149,8 +122,11 @@ def _check_cell(file: str, line: int, field, value: str, problems: list[Problem]
     elif field.type in ("number", "integer"):
         try:
             number = int(value) if field.type == "integer" else float(value)
+            if number != number or number in (float("inf"), float("-inf")):
+                raise ValueError
         except ValueError:
-            problems.append(Problem(file, line, field.name, value, "an integer" if field.type == "integer" else "a number"))
+            problems.append(Problem(file, line, field.name, value,
+                                    "an integer" if field.type == "integer" else "a finite number (not nan or infinity)"))
             return
         if field.minimum is not None and number < field.minimum:
             problems.append(Problem(file, line, field.name, value, f"a number >= {field.minimum}"))
@@ -201,141 +177,12 @@ def _check_foreign_keys(tables: dict[str, RawTable], problems: list[Problem]) ->
                                             f"an existing {'+'.join(fk.reference_fields)} in {target.resource.path}"))
 
 
-# ---------------------------------------------------------------------------- rules beyond the schema
-
-def _d(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _check_rules(schema: PackageSchema, tables: dict[str, RawTable], problems: list[Problem]) -> None:
-    start, end = schema.window_start, schema.window_end
-    window_text = f"a date inside the data's window {start} to {end} (datapackage.json 'window')"
-
-    def in_window(file, line, column, value):
-        d = _d(value)
-        if d is not None and not (start <= d <= end):
-            problems.append(Problem(file, line, column, value, window_text))
-
-    events = tables.get("events")
-    if events:
-        for row, line in zip(events.rows, events.lines):
-            s, e = _d(row["start_date"]), _d(row["end_date"])
-            in_window("events.csv", line, "start_date", row["start_date"])
-            in_window("events.csv", line, "end_date", row["end_date"])
-            if s and e and e < s:
-                problems.append(Problem("events.csv", line, "end_date", row["end_date"],
-                                        f"an end date on or after the start date {row['start_date']}"))
-            if row["date_precision"] == "within" and not row["end_date"]:
-                problems.append(Problem("events.csv", line, "end_date", "",
-                                        "the latest possible day, because date_precision is 'within'"))
-            if row["date_precision"] == "within" and not row["date_note"]:
-                problems.append(Problem("events.csv", line, "date_note", "",
-                                        "a note saying why the exact day is not established (date_precision 'within')"))
-        links = tables.get("event_sources")
-        sources = tables.get("sources")
-        if links is not None and sources is not None:
-            known_sources = {r["id"] for r in sources.rows}
-            cited = defaultdict(int)
-            for r in links.rows:
-                if r["source_id"] in known_sources:
-                    cited[r["event_id"]] += 1
-            for row, line in zip(events.rows, events.lines):
-                if row["id"] and cited[row["id"]] == 0:
-                    problems.append(Problem("events.csv", line, "id", row["id"],
-                                            "at least one existing source for the event in event_sources.csv"))
-
-    steps = tables.get("tariff_steps")
-    if steps:
-        last: dict[str, tuple[date, int]] = {}
-        for row, line in zip(steps.rows, steps.lines):
-            in_window("tariff_steps.csv", line, "in_force", row["in_force"])
-            if row["imposing_side"] and row["imposing_side"] == row["target_side"]:
-                problems.append(Problem("tariff_steps.csv", line, "target_side", row["target_side"],
-                                        "the other side than imposing_side"))
-            d = _d(row["in_force"])
-            side = row["imposing_side"]
-            if d is None:
-                continue
-            if side in last and d < last[side][0]:
-                problems.append(Problem("tariff_steps.csv", line, "in_force", row["in_force"],
-                                        f"steps of {side} in date order (line {last[side][1]} is dated {last[side][0]})"))
-            else:
-                last[side] = (d, line)
-
-    statements = tables.get("statements")
-    if statements:
-        for row, line in zip(statements.rows, statements.lines):
-            in_window("statements.csv", line, "date", row["date"])
-            in_window("statements.csv", line, "date_latest", row["date_latest"])
-            d, dl = _d(row["date"]), _d(row["date_latest"])
-            if d and dl and dl < d:
-                problems.append(Problem("statements.csv", line, "date_latest", row["date_latest"],
-                                        f"a date on or after date {row['date']}"))
-
-    sources = tables.get("sources")
-    if sources:
-        for row, line in zip(sources.rows, sources.lines):
-            p, pl = _d(row["published"]), _d(row["published_latest"])
-            if p and pl and pl < p:
-                problems.append(Problem("sources.csv", line, "published_latest", row["published_latest"],
-                                        f"a date on or after published {row['published']}"))
-            if pl and not row["date_note"]:
-                problems.append(Problem("sources.csv", line, "date_note", "",
-                                        "a note saying how the publication date was worked out (published_latest is set)"))
-
-    points = tables.get("event_sticking_points")
-    if points and events:
-        event_day = {r["id"]: _d(r["start_date"]) for r in events.rows}
-        for row, line in zip(points.rows, points.lines):
-            if row["status"] == "suspended" and not row["expires"]:
-                problems.append(Problem("event_sticking_points.csv", line, "expires", "",
-                                        "the day the suspension ends, because status is 'suspended'"))
-            if row["expires"] and row["status"] and row["status"] != "suspended":
-                problems.append(Problem("event_sticking_points.csv", line, "expires", row["expires"],
-                                        "no expiry date unless status is 'suspended'"))
-            x, ed = _d(row["expires"]), event_day.get(row["event_id"])
-            if x and ed and x <= ed:
-                problems.append(Problem("event_sticking_points.csv", line, "expires", row["expires"],
-                                        f"an expiry after the event's date {ed}"))
-
-    phases = tables.get("phases")
-    if phases:
-        previous = None
-        for row, line in zip(phases.rows, phases.lines):
-            in_window("phases.csv", line, "start_date", row["start_date"])
-            in_window("phases.csv", line, "end_date", row["end_date"])
-            s, e = _d(row["start_date"]), _d(row["end_date"])
-            if s and e and e < s:
-                problems.append(Problem("phases.csv", line, "end_date", row["end_date"],
-                                        f"an end date on or after the start date {row['start_date']}"))
-            if s and previous and s <= previous[0]:
-                problems.append(Problem("phases.csv", line, "start_date", row["start_date"],
-                                        f"phases in date order without overlap (line {previous[1]} ends on {previous[0]})"))
-            if e:
-                previous = (e, line)
-
-    aliases, actors = tables.get("actor_aliases"), tables.get("actors")
-    if aliases and actors:
-        names = {r["name"].casefold(): r["id"] for r in actors.rows}
-        seen: dict[str, tuple[str, int]] = {}
-        for row, line in zip(aliases.rows, aliases.lines):
-            key = row["alias"].casefold()
-            if key in seen and seen[key][0] != row["actor_id"]:
-                problems.append(Problem("actor_aliases.csv", line, "alias", row["alias"],
-                                        f"an alias naming one actor only (line {seen[key][1]} gives it to {seen[key][0]})"))
-            elif key in seen:
-                problems.append(Problem("actor_aliases.csv", line, "alias", row["alias"],
-                                        f"each alias once (already on line {seen[key][1]}, letter case aside)"))
-            seen.setdefault(key, (row["actor_id"], line))
-            if key in names and names[key] != row["actor_id"]:
-                problems.append(Problem("actor_aliases.csv", line, "alias", row["alias"],
-                                        f"an alias that is not the name of another actor ({names[key]})"))
-
-
 # ---------------------------------------------------------------------------- entry point
+
+def _short(value) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
 
 def check_folder(data_dir: Path) -> tuple[PackageSchema, dict[str, RawTable]]:
     """Read and check every table of ``data_dir``; raise DataValidationError listing every problem."""
@@ -347,9 +194,9 @@ def check_folder(data_dir: Path) -> tuple[PackageSchema, dict[str, RawTable]]:
         schema = parse_descriptor(read_descriptor(data_dir))
     except DataFileError as exc:
         raise DataValidationError([Problem(exc.file, None, None, None, exc.expected)], data_dir) from None
-    except (ValueError, KeyError, TypeError) as exc:
-        raise DataValidationError([Problem("datapackage.json", None, None, None,
-                                           f"a valid Data Package descriptor with a 'window' ({type(exc).__name__}: {exc})")], data_dir) from None
+    except DescriptorError as exc:
+        raise DataValidationError([Problem("datapackage.json", None, path, _short(value), expected)
+                                   for path, value, expected in exc.problems], data_dir) from None
     problems: list[Problem] = []
     tables: dict[str, RawTable] = {}
     for resource in schema.resources:
@@ -357,8 +204,12 @@ def check_folder(data_dir: Path) -> tuple[PackageSchema, dict[str, RawTable]]:
         if table is not None:
             _check_table(table, problems)
             tables[resource.name] = table
+    for name in NON_EMPTY_TABLES:
+        if name in tables and not tables[name].rows:
+            problems.append(Problem(tables[name].resource.path, None, None, None,
+                                    "at least one row (the data would have nothing to report)"))
     _check_foreign_keys(tables, problems)
-    _check_rules(schema, tables, problems)
+    check_rules(schema, tables, problems)
     if problems:
         raise DataValidationError(problems, data_dir)
     return schema, tables

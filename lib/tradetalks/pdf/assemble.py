@@ -279,6 +279,7 @@ def assemble_book(
         f'<link rel="stylesheet" href="{css.resolve().as_uri()}">',
         f"<style>\n{_page_rules(chapters, book_title)}\n</style>",
         f'<script src="{bundle.resolve().as_uri()}"></script>',
+        f'<script src="{(site / "_static" / "tradetalks-charts.js").resolve().as_uri()}"></script>',
         "</head>",
         '<body class="tradetalks-book">',
         *cover,

@@ -41,7 +41,7 @@ from ..book.plan import PlanError, load_plan
 from ..paths import DEFAULT_PLAN
 from .assemble import assemble_book
 from .printer import PrintResult, print_book
-from .site import (DEFAULT_OUT, DEFAULT_SITE, EXIT_BUILD, EXIT_OK, EXIT_REQUIREMENTS, PDF_NAME, PdfError,
+from .site import (DEFAULT_OUT, DEFAULT_SITE, EXIT_BUILD, EXIT_OK, EXIT_REQUIREMENTS, PdfError, pdf_name,
                    missing_requirements, site_problems)
 
 def export_pdf(
@@ -53,7 +53,7 @@ def export_pdf(
     keep_html: bool = False,
     quiet: bool = False,
 ) -> PrintResult:
-    """Print the built book to ``<out>/us-china-trade-negotiations-2025.pdf``.
+    """Print the built book to ``<out>/<its title as a file name>.pdf``.
 
     out     folder of the PDF (default ``book/_build/pdf``).
     site    the built site (default ``book/_build/html``).
@@ -90,7 +90,7 @@ def export_pdf(
     book = assemble_book(site_dir, plan)
     top = sum(1 for c in book.chapters if c.parent is None)
     say(f"Printing {len(book.chapters)} pages of the site as {top} chapters with Chromium ...")
-    return print_book(book, out_dir / PDF_NAME, keep_html=keep_html)
+    return print_book(book, out_dir / pdf_name(book.title), keep_html=keep_html)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -37,7 +37,7 @@ class PrintResult:
 
 _ALL_CHARTS_SETTLED = """() => {
   const charts = [...document.querySelectorAll('div.tradetalks-chart')];
-  return charts.every(el => el.querySelector('svg.marks') || /could not be drawn/.test(el.textContent));
+  return charts.every(el => el.getAttribute('data-drawn') === 'yes' || el.getAttribute('data-drawn') === 'failed');
 }"""
 
 _CHART_STATE = """() => [...document.querySelectorAll('div.tradetalks-chart')].map(el => {

@@ -11,9 +11,19 @@ from typing import Any
 
 from ..book.plan import Plan, expand_pages
 from ..paths import BUILD_DIR, REPO_ROOT, REQUIREMENTS, STYLESHEET as _STYLESHEET, resolve_data_dir
-from .chromium import find_chromium
+from .chromium import CHROMIUM_ENV, find_chromium
 
-PDF_NAME = "us-china-trade-negotiations-2025.pdf"
+def pdf_name(title: str) -> str:
+    """The PDF's file name from the book's title: 'The US–China trade negotiations' ->
+    'the-us-china-trade-negotiations.pdf' (letters and digits of any script kept, the rest a dash)."""
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", title).casefold()
+    slug = re.sub(r"[^\w]+", "-", text).strip("-_")[:120].strip("-_")
+    return f"{slug or 'report'}.pdf"
+
+
 DEFAULT_SITE = BUILD_DIR / "html"
 DEFAULT_OUT = BUILD_DIR / "pdf"
 #: The stylesheet of the book (screen + print); read from the source so print-CSS edits need no rebuild.
@@ -66,7 +76,11 @@ def missing_requirements() -> list[str]:
     except ImportError:
         problems.append(f"the Python package beautifulsoup4 is not installed; install it with: {INSTALL_PYTHON}")
     system = []
-    if find_chromium() is None:
+    chosen = os.environ.get(CHROMIUM_ENV)
+    if chosen and find_chromium() is None:
+        problems.append(f"{CHROMIUM_ENV} is set to {chosen}, which is not an executable file; point it at a "
+                        f"Chromium or unset it to use the system one")
+    elif find_chromium() is None:
         system.append("Chromium (/usr/bin/chromium)")
     if not (shutil.which("pdftohtml") and shutil.which("pdftotext")):
         system.append("poppler-utils (pdftohtml, pdftotext)")

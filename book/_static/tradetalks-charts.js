@@ -1,0 +1,46 @@
+/* Draws every chart of a page with the local Vega bundle (vega-bundle.js, loaded before this file).
+   Each chart is a container holding a static image, followed by its spec as inert JSON
+   (<script type="application/json">): no inline script runs, so the site's Content-Security-Policy
+   can forbid them. The static image stays if the chart cannot be drawn, and the error is logged. */
+(function () {
+  "use strict";
+  function drawAll() {
+    var blocks = document.querySelectorAll("script.tradetalks-chart-data");
+    Array.prototype.forEach.call(blocks, function (block) {
+      var el = block.previousElementSibling;
+      if (!el || el.id !== block.getAttribute("data-chart")) {
+        el = document.getElementById(block.getAttribute("data-chart"));
+      }
+      if (!el || el.getAttribute("data-drawn")) { return; }
+      el.setAttribute("data-drawn", "pending");
+      var data;
+      try {
+        data = JSON.parse(block.textContent);
+      } catch (err) {
+        console.error("Chart " + el.id + " could not be drawn: " + err);
+        return;
+      }
+      if (typeof window.vegaEmbed !== "function") {
+        console.error("Chart " + el.id + " could not be drawn: vega-bundle.js did not load");
+        return;
+      }
+      var target = document.createElement("div");
+      target.className = "tradetalks-chart-live";
+      el.appendChild(target);
+      window.vegaEmbed(target, data.spec, data.options).then(function () {
+        var image = el.querySelector("img.tradetalks-chart-static");
+        if (image) { image.remove(); }
+        el.setAttribute("data-drawn", "yes");
+      }).catch(function (err) {
+        target.remove();
+        el.setAttribute("data-drawn", "failed");
+        console.error("Chart " + el.id + " could not be drawn: " + err);
+      });
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", drawAll);
+  } else {
+    drawAll();
+  }
+})();
