@@ -32,9 +32,9 @@ def test_a_missing_chart_library_is_caught(chromium, broken_site):
 def test_a_chart_that_fails_to_draw_is_caught(chromium, broken_site):
     page = broken_site / PAGE
     html = page.read_text(encoding="utf-8")
-    # corrupt the first chart's spec before it is embedded
-    assert "  var opt = " in html
-    page.write_text(html.replace("  var opt = ", "  spec.layer = 'not a list of layers';\n  var opt = ", 1), encoding="utf-8")
+    # corrupt the first chart's spec: its layers are no longer a list
+    assert '{"options":' in html and '"layer":[' in html
+    page.write_text(html.replace('"layer":[', '"layer":"not a list of layers","x":[', 1), encoding="utf-8")
     v, _ = visit(chromium, broken_site)
     assert len(v.undrawn_charts) == 1
     assert v.console_errors or v.page_errors
@@ -51,8 +51,20 @@ def test_a_request_to_another_host_is_caught_and_blocked(chromium, broken_site):
 
 
 def test_script_that_executes_is_caught(chromium, broken_site):
+    # a script file of the site itself (allowed by the policy) that runs: the dialog is recorded
+    (broken_site / "_static" / "injected.js").write_text("alert('injected');", encoding="utf-8")
     page = broken_site / PAGE
     html = page.read_text(encoding="utf-8")
-    page.write_text(html.replace("</body>", "<script>alert('injected')</script></body>"), encoding="utf-8")
+    page.write_text(html.replace("</body>", '<script src="../_static/injected.js"></script></body>'), encoding="utf-8")
     v, _ = visit(chromium, broken_site)
     assert v.dialogs == ["alert: injected"]
+
+
+def test_inline_script_is_blocked_by_the_policy_and_reported(chromium, broken_site):
+    page = broken_site / PAGE
+    html = page.read_text(encoding="utf-8")
+    page.write_text(html.replace("</body>", "<script>alert('inline')</script>"
+                                 '<img src="x" onerror="alert(1)" alt=""></body>'), encoding="utf-8")
+    v, _ = visit(chromium, broken_site)
+    assert v.dialogs == []  # nothing ran
+    assert any(x.startswith("script-src") for x in v.csp_violations), v.csp_violations

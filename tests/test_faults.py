@@ -3,11 +3,8 @@ message are checked as the document states them, with no traceback. The document
 a row without a case here, or a case without a row, fails too."""
 from __future__ import annotations
 
-import csv
 import errno
 import inspect
-import io
-import json
 import os
 import re
 import shutil
@@ -16,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from helpers.data import Data
 from tradetalks import cli
 from tradetalks.paths import BOOK_DIR, DEFAULT_DATA_DIR, DEFAULT_PLAN, REPO_ROOT
 
@@ -33,46 +31,6 @@ def catalogue() -> dict[str, tuple[int, str]]:
 
 
 # --------------------------------------------------------------------------- helpers on a data copy
-class Data:
-    """A copy of the repository's data, edited table by table (whatever rows it holds)."""
-
-    def __init__(self, folder: Path):
-        self.dir = folder
-
-    def rows(self, table: str) -> list[dict]:
-        return list(csv.DictReader(io.StringIO((self.dir / f"{table}.csv").read_text(encoding="utf-8"))))
-
-    def write(self, table: str, rows: list[dict], fields: list[str] | None = None) -> None:
-        fields = fields or list(csv.DictReader(io.StringIO((self.dir / f"{table}.csv").read_text(encoding="utf-8"))).fieldnames)
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-        (self.dir / f"{table}.csv").write_text(out.getvalue(), encoding="utf-8")
-
-    def set(self, table: str, column: str, value: str, where=lambda row: True) -> dict:
-        rows = self.rows(table)
-        row = next(r for r in rows if where(r))
-        row[column] = value
-        self.write(table, rows)
-        return row
-
-    def add(self, table: str, **values) -> None:
-        fields = csv.DictReader(io.StringIO((self.dir / f"{table}.csv").read_text(encoding="utf-8"))).fieldnames
-        rows = self.rows(table)
-        rows.append({k: values.get(k, "") for k in fields})
-        self.write(table, rows, fields)
-
-    def descriptor(self) -> dict:
-        return json.loads((self.dir / "datapackage.json").read_text(encoding="utf-8"))
-
-    def save_descriptor(self, d: dict) -> None:
-        (self.dir / "datapackage.json").write_text(json.dumps(d, indent=2), encoding="utf-8")
-
-    def resource(self, d: dict, name: str) -> dict:
-        return next(r for r in d["resources"] if r["name"] == name)
-
-
 def event_with(data: Data, table: str) -> str:
     """An event id that has rows in ``table``."""
     return data.rows(table)[0]["event_id"]

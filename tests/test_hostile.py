@@ -6,11 +6,14 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 import yaml
 
 from helpers import browser
+from tradetalks import escaping
 from tradetalks import load_dataset
 from tradetalks.analysis import queries as q
 from tradetalks.book.build import build
@@ -18,10 +21,24 @@ from tradetalks.paths import DEFAULT_PLAN, REPO_ROOT
 from tradetalks.paths import DEFAULT_DATA_DIR
 
 
+#: A file that the MyST/Jinja substitution below would create if it were ever evaluated.
+PWNED = Path(tempfile.gettempdir()) / "tradetalks-hostile-PWNED"
+
+
 def hostile(tag: str) -> str:
+    """Every kind of text in docs/faults.md's last table, with a marker to find it by."""
     return (f'{tag} <script class="pwn">window.__pwned="{tag}";alert("{tag}")</script>'
-            f'<img class="pwn" src="x" onerror="window.__pwned=1"> <b class="pwn">bold</b> **strong** _em_ '
-            f'[click](javascript:alert(1)) {{sub-ref}}`today` $x^2$ &amp; | pipe | `code` # not a heading')
+            f'<img class="pwn" src="x" onerror="window.__pwned=1"> <svg class="pwn" onload="window.__pwned=2"></svg>'
+            f' <b class="pwn">bold</b> **strong** _em_ '
+            f'[click](javascript:alert(1)) {{sub-ref}}`today` {{eval}}`1+1` $x^2$ &amp; | pipe | `code` # not a heading'
+            f" {{{{ env.__class__.__init__.__globals__['os'].system('touch {PWNED}') }}}}"
+            f"\n```{{code-cell}} python\nprint('code ran')\n```\n```{{include}} /etc/hostname\n```"
+            f" \u202egnp.exe \u0645\u0631\u062d\u0628\u0627 \u4e2d\u7f8e\u8d38\u6613 \U0001F4C8")
+
+
+def shown(text: str) -> str:
+    """How data text reads on a page: one line, without bidirectional overrides."""
+    return " ".join(escaping.plain(text).split())
 
 
 # (file, row id, column) -> the marker placed there
@@ -34,16 +51,21 @@ PLACES = {
     ("sticking_points.csv", "rare-earths", "name"): "POINT",
     ("sources.csv", "seed-004", "title"): "SOURCE",
     ("phases.csv", "geneva-truce", "name"): "PHASE",
+    ("events.csv", "2025-07-28-stockholm-talks", "location"): "PLACE",  # a round's label: page title, menu, links
 }
+LONG = "A very long title " + "x" * 5000  # must wrap, not widen the page
 
 
 def poison(data_dir):
-    for (file, row_id, column), tag in PLACES.items():
+    if PWNED.exists():
+        PWNED.unlink()
+    places = {**PLACES, ("events.csv", "2025-10-25-kuala-lumpur-talks", "summary"): None}
+    for (file, row_id, column), tag in places.items():
         path = data_dir / file
         rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
         for row in rows:
             if row["id"] == row_id:
-                row[column] = hostile(tag)
+                row[column] = hostile(tag) if tag else LONG
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
@@ -67,7 +89,12 @@ def hostile_book(tmp_path_factory):
     return root / "out" / "html", data
 
 
-PAGES = ["overview", "timeline", "actors", "sticking-points", "data-and-sources"]
+PAGES = ["overview", "timeline", "actors", "sticking-points", "data-and-sources", "point-rare-earths",
+         "round-2025-07-28-stockholm-talks", "round-2025-06-09-london-talks"]
+def page_width(visit) -> int:
+    return visit.scroll_width
+
+
 INERT_JS = """() => ({
   pwned: window.__pwned === undefined ? null : String(window.__pwned),
   injected: document.querySelectorAll('.pwn').length,
@@ -86,9 +113,15 @@ def test_nothing_executes_and_nothing_is_injected(hostile_book, chromium, name):
     assert visit.page_errors == []
     assert state["pwned"] is None and state["injected"] == 0 and state["jsLinks"] == 0
     assert visit.undrawn_charts == []
+    assert not PWNED.exists(), "the MyST/Jinja substitution in the data ran a command"
+    assert "code ran" not in state["text"] or "print('code ran')" in state["text"]
+    assert page_width(visit) <= 1280, "long text widened the page"
 
 
 EXPECTED_ON_PAGE = {
+    "point-rare-earths": ["POINT"],
+    "round-2025-07-28-stockholm-talks": ["PLACE", "EVT-SUMMARY"],
+    "round-2025-06-09-london-talks": ["PLACE"],
     "overview": ["EVT-TITLE", "ACTOR", "POINT"],
     "timeline": ["EVT-TITLE", "EVT-SUMMARY", "FIRST-EVT", "ACTOR", "PHASE"],
     "actors": ["ACTOR", "QUOTE"],
@@ -104,7 +137,10 @@ def test_hostile_text_appears_literally(hostile_book, chromium, name):
         with browser.opened(chromium, url + f"generated/{name}.html") as (visit, page):
             text = " ".join(page.evaluate(INERT_JS)["text"].split())
     for tag in EXPECTED_ON_PAGE[name]:
-        assert " ".join(hostile(tag).split()) in text, f"{tag} not shown literally on {name}"
+        if tag == "PLACE":  # a round's label is the place's name up to its first comma
+            assert shown(hostile(tag)).split(",")[0] in text, f"{tag} not shown literally on {name}"
+        else:
+            assert shown(hostile(tag)) in text, f"{tag} not shown literally on {name}"
 
 
 def test_prose_shows_markdown_syntax_literally(hostile_book, chromium):
@@ -125,6 +161,6 @@ def test_tooltip_shows_hostile_title_as_text(hostile_book, chromium):
         with browser.opened(chromium, url + "generated/timeline.html") as (visit, page):
             tip = browser.hover_tooltip(page, "#" + visit.charts[0]["id"] + " g.mark-symbol.role-mark path", index)
             state = page.evaluate(INERT_JS)
-    assert hostile("EVT-TITLE") in " ".join(tip.split())
+    assert shown(hostile("EVT-TITLE")) in " ".join(tip.split())
     assert '<script class="pwn">' in tip
     assert state["pwned"] is None and state["injected"] == 0

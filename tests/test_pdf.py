@@ -11,6 +11,7 @@ import subprocess
 
 import nbformat
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 from tradetalks import load_dataset
@@ -93,7 +94,8 @@ def text(pages):
 
 
 def test_pdf_is_written_where_asked_with_a_sane_page_count(printed, pages):
-    assert printed.path.name == pdf_site.PDF_NAME
+    title = yaml.safe_load((REPO_ROOT / "book" / "_config.yml").read_text(encoding="utf-8"))["title"]
+    assert printed.path.name == pdf_site.pdf_name(title)
     assert printed.path.read_bytes()[:5] == b"%PDF-"
     chars = sum(len(site_page(p.name).select_one("article").get_text(" ", strip=True)) for p, _ in BOOK)
     expected = 2 + chars / CHARS_PER_PAGE
@@ -184,7 +186,8 @@ def test_every_chart_of_the_site_is_drawn_in_the_pdf(printed, text):
     # the charts are vector drawings with real text: each chart's title (its text/plain
     # output in the executed notebook) is in the PDF's text
     titles = [
-        flat(o["data"]["text/plain"] if isinstance(o["data"]["text/plain"], str) else "".join(o["data"]["text/plain"]))
+        flat((o["data"]["text/plain"] if isinstance(o["data"]["text/plain"], str)
+              else "".join(o["data"]["text/plain"])).splitlines()[0])  # the title, then the description
         for p, _ in BOOK
         for c in nbformat.read(NOTEBOOKS / f"{p.name}.ipynb", as_version=4).cells if c.cell_type == "code"
         for o in c.get("outputs", [])
@@ -322,7 +325,7 @@ def test_unbuilt_book_names_the_command(tmp_path):
     with pytest.raises(pdf_site.PdfError, match="make book") as err:
         pdf.export_pdf(tmp_path / "out", site=tmp_path / "nothing", build="never", quiet=True)
     assert err.value.exit_code == pdf_site.EXIT_BUILD
-    assert not (tmp_path / "out" / pdf_site.PDF_NAME).exists()
+    assert not list((tmp_path / "out").glob("*.pdf"))
 
 
 def test_missing_chromium_gives_the_install_line(monkeypatch):

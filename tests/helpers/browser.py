@@ -19,14 +19,21 @@ from tradetalks.pdf.chromium import CHROMIUM_ARGS, find_chromium  # noqa: F401  
 
 INSTALL_HINT = "apt-get install -y chromium fonts-noto-cjk   (or: make system-deps)"
 
-# A chart counts as drawn when its container holds an SVG whose Vega mark groups contain shapes.
+# A chart counts as drawn when tradetalks-charts.js says so and its container holds an SVG whose Vega
+# mark groups contain shapes.
 DRAWN_CHARTS_JS = """() => Array.from(document.querySelectorAll('div.tradetalks-chart')).map(el => {
   const svg = el.querySelector('svg');
   const marks = svg ? svg.querySelectorAll('g[class^="mark-"] path, g[class^="mark-"] rect, g[class^="mark-"] line, g[class^="mark-"] text').length : 0;
-  // vega-embed puts the chart's role and accessible name (its description) on the container
-  return {id: el.id, svg: !!svg, marks: marks,
+  return {id: el.id, svg: !!svg, marks: marks, drawn: el.getAttribute('data-drawn') || '',
+          static: !!el.querySelector('img.tradetalks-chart-static'),
           label: el.getAttribute('aria-label') || '', role: el.getAttribute('role') || ''};
 })"""
+# Records every Content-Security-Policy violation (the site's policy forbids inline script and other hosts).
+CSP_RECORDER = ("window.__cspViolations = [];"
+                "document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push("
+                "e.violatedDirective + ' ' + (e.blockedURI || '') + ' ' + (e.sample || '')));")
+ALL_CHARTS_SETTLED = ("() => Array.from(document.querySelectorAll('div.tradetalks-chart'))"
+                      ".every(el => ['yes', 'failed'].includes(el.getAttribute('data-drawn')))")
 
 
 def is_foreign(request_url: str, site_url: str) -> bool:
@@ -84,6 +91,8 @@ class PageVisit:
     page_errors: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
     charts: list[dict] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
+    scroll_width: int = 0  # the page's width as laid out: more than the viewport means it scrolls sideways
     screenshot: Path | None = None
 
     def foreign_requests(self, site_url: str) -> list[str]:
@@ -92,12 +101,13 @@ class PageVisit:
 
     @property
     def undrawn_charts(self) -> list[dict]:
-        return [c for c in self.charts if not c["svg"] or c["marks"] == 0]
+        return [c for c in self.charts if c["drawn"] != "yes" or not c["svg"] or c["marks"] == 0]
 
 
-def open_page(browser, url: str, *, screenshot: Path | None = None, width: int = 1280, settle_ms: int = 300):
+def open_page(browser, url: str, *, screenshot: Path | None = None, width: int = 1280, settle_ms: int = 0):
     """Open ``url`` in a fresh context, recording everything; returns (PageVisit, page, context)."""
     context = browser.new_context(viewport={"width": width, "height": 900})
+    context.add_init_script(CSP_RECORDER)
     page = context.new_page()
     visit = PageVisit(url)
     # Requests to any other host are recorded (below) but never leave the machine.
@@ -120,11 +130,12 @@ def open_page(browser, url: str, *, screenshot: Path | None = None, width: int =
         page.wait_for_load_state("networkidle", timeout=10_000)
     page.wait_for_load_state("load")
     with contextlib.suppress(Exception):
-        # vegaEmbed draws asynchronously; wait until every chart container has an SVG (or give up quietly).
-        page.wait_for_function(
-            "() => Array.from(document.querySelectorAll('div.tradetalks-chart')).every(el => el.querySelector('svg'))",
-            timeout=10_000)
-    page.wait_for_timeout(settle_ms)
+        # charts draw asynchronously; wait until each is drawn or has failed (or give up: counted undrawn)
+        page.wait_for_function(ALL_CHARTS_SETTLED, timeout=15_000)
+    if settle_ms:
+        page.wait_for_timeout(settle_ms)
+    visit.csp_violations = page.evaluate("() => window.__cspViolations || []")
+    visit.scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
     visit.final_url = page.url
     visit.charts = page.evaluate(DRAWN_CHARTS_JS)
     if screenshot is not None:

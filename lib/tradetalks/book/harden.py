@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 #: The policy every page carries (as <meta http-equiv>; the site is static and often opened from disk).
@@ -20,9 +21,38 @@ CONTENT_SECURITY_POLICY = (
 SCRIPTS_DIR = "_static/page-scripts"
 
 _SCRIPT = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>(?P<body>.*?)</script>", re.S | re.I)
-_HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
-_ARTICLE = re.compile(r"<article\b.*?</article>", re.S | re.I)
 _DATA_TYPES = ("application/json", "application/ld+json")
+
+
+class _Scanner(HTMLParser):
+    """Finds inline scripts and event-handler attributes, as a browser's parser sees the markup
+    (text inside attribute values or escaped text is not markup)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth = 0  # inside <article>
+        self.found: list[tuple[bool, str]] = []  # (in the article, what)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "article":
+            self.depth += 1
+        names = dict(attrs)
+        for name, _value in attrs:
+            if name.lower().startswith("on"):
+                self.found.append((self.depth > 0, f"an event-handler attribute {name}= on <{tag}>"))
+        if tag == "script" and "src" not in names and (names.get("type") or "").lower() not in _DATA_TYPES:
+            self.found.append((self.depth > 0, "an inline <script>"))
+
+    def handle_endtag(self, tag):
+        if tag == "article" and self.depth:
+            self.depth -= 1
+
+
+def _scan(text: str) -> list[tuple[bool, str]]:
+    scanner = _Scanner()
+    scanner.feed(text)
+    scanner.close()
+    return scanner.found
 
 
 class UnsafePageError(Exception):
@@ -36,13 +66,9 @@ def _is_data(attrs: str) -> bool:
 
 def check_article(page: Path, text: str) -> None:
     """Refuse a page whose article holds an inline script or an event-handler attribute."""
-    for article in _ARTICLE.findall(text):
-        for m in _SCRIPT.finditer(article):
-            if not _is_data(m.group("attrs")) and "src=" not in m.group("attrs").lower():
-                raise UnsafePageError(f"{page.name}: an inline <script> in the page's content")
-        handler = _HANDLER.search(article)
-        if handler:
-            raise UnsafePageError(f"{page.name}: an event-handler attribute in the page's content: {handler.group(0)[:60]}")
+    for in_article, what in _scan(text):
+        if in_article:
+            raise UnsafePageError(f"{page.name}: {what} in the page's content")
 
 
 def harden_page(page: Path, site: Path) -> None:
@@ -62,8 +88,9 @@ def harden_page(page: Path, site: Path) -> None:
         return f'<script{attrs} src="{up}{SCRIPTS_DIR}/{name}"></script>'
 
     text = _SCRIPT.sub(externalise, text)
-    if _HANDLER.search(text):
-        raise UnsafePageError(f"{page.name}: an event-handler attribute the theme wrote ({_HANDLER.search(text).group(0)[:60]})")
+    left = [what for _in_article, what in _scan(text)]
+    if left:
+        raise UnsafePageError(f"{page.name}: {left[0]} the theme wrote, which the policy would block")
     meta = f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">'
     text = re.sub(r"(<head[^>]*>)", lambda m: m.group(1) + "\n    " + meta, text, count=1, flags=re.I)
     page.write_text(text, encoding="utf-8")

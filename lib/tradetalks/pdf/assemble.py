@@ -66,12 +66,16 @@ def _long_date(iso: str) -> str:
 
 
 def _window_text(plan: Plan, datapackage: dict[str, Any]) -> str | None:
-    start = plan.defaults.get("window_start") or (datapackage.get("window") or {}).get("start")
-    end = plan.defaults.get("window_end") or (datapackage.get("window") or {}).get("end")
+    """The window the book covers: the plan's, or from the first to the last recorded event."""
+    from ..analysis.queries import window
+    from ..data import DataValidationError, load_dataset
+
     try:
-        return f"{_long_date(start)} to {_long_date(end)}" if start and end else None
-    except ValueError:
+        ds = load_dataset(plan.defaults.get("data_dir") or None)
+        start, end = window(ds, plan.defaults.get("window_start"), plan.defaults.get("window_end"))
+    except (DataValidationError, ValueError):
         return None
+    return f"{_long_date(start.date().isoformat())} to {_long_date(end.date().isoformat())}"
 
 
 def _reword_download(paragraph: Any) -> None:
