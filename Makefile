@@ -1,14 +1,15 @@
 # Two commands do everything on a fresh machine:
-#   make book   build the report book from data/ (creates .venv and installs requirements.txt if needed)
-#   make test   run every test (builds the book first if it is missing or out of date)
+#   make book   build the report book from data/ (creates .venv and installs the locked requirements)
+#   make test   build the book, then run every test: the full tier (what CI runs)
+# While working: make check (lint, notebook templates, unit and data tests; under a minute).
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.requirements-installed
-SITE := book/_build/html/index.html
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: book test venv clean lab validate system-deps pdf report benchmark
+.PHONY: book test check lint venv lock clean lab validate system-deps pdf report benchmark
 # Debian packages the browser tests and the PDF export need: Chromium (driven by Playwright,
 # whose own browser download can't be had offline), CJK fonts for the Chinese names,
 # and poppler's pdftotext/pdftoppm to check the PDF.
@@ -16,12 +17,23 @@ SYSTEM_PACKAGES := chromium fonts-noto-cjk poppler-utils
 
 venv: $(STAMP)
 
-# Reinstall whenever requirements.txt or the lib's packaging changes.
-$(STAMP): requirements.txt lib/pyproject.toml
+# Reinstall whenever the requirements, their lock or the lib's packaging change. The lock pins every
+# package to the version tested (refresh it with `make lock`).
+$(STAMP): requirements.txt requirements.lock lib/pyproject.toml
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet -r requirements.txt
+	$(VENV)/bin/python -m pip install --quiet -r requirements.txt -c requirements.lock
 	@touch $(STAMP)
+
+# Re-resolve requirements.txt in a scratch environment and pin what it gets into requirements.lock.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet -r requirements.txt
+	( echo "# Exact versions make installs from (pip install -r requirements.txt -c requirements.lock)."; \
+	  echo "# Refresh with: make lock"; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^-e ' | LC_ALL=C sort -f ) > requirements.lock
+	rm -rf .lock-venv
 
 system-deps:
 	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null && fc-list 2>/dev/null | grep "Noto Sans CJK" >/dev/null; then :; \
@@ -35,16 +47,24 @@ validate: $(STAMP)
 book: $(STAMP)
 	$(VENV)/bin/tradetalks build
 
-# Build first (the site tests and strict nbval check what was built), then:
-#   unit, build and site tests; strict nbval on the published notebooks; nbval-lax on the templates.
-test: book system-deps
-	$(VENV)/bin/python -m pytest
-	$(VENV)/bin/python -m pytest --nbval book/_build/notebooks
-	$(VENV)/bin/python -m pytest --nbval-lax notebooks
+# Lint (ruff), templates stored without outputs, and the tests that need no book, browser or build.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check lib tests tools
+	$(VENV)/bin/python -m tools.notebook_outputs notebooks
+
+check: lint
+	$(VENV)/bin/python -m pytest -n $(JOBS) -m "not site and not browser and not build"
+
+# Everything: build first (the site tests and strict nbval check what was built), then the unit, build,
+# site, browser and PDF tests, strict nbval on the published notebooks, nbval-lax on the templates.
+# No test may skip here (TRADETALKS_NO_SKIPS): every part is required.
+test: book system-deps lint
+	TRADETALKS_NO_SKIPS=1 $(VENV)/bin/python -m pytest -n $(JOBS)
+	$(VENV)/bin/python -m pytest -n $(JOBS) -p no:randomly --nbval book/_build/notebooks
+	$(VENV)/bin/python -m pytest -n $(JOBS) --nbval-lax notebooks
 
 # The book as one PDF (title page, contents, every section, page numbers), printed from the
 # built site with the system Chromium; builds the book first if it is missing or out of date.
-# Prints the path: book/_build/pdf/us-china-trade-negotiations-2025.pdf
 pdf: $(STAMP) system-deps
 	$(VENV)/bin/tradetalks pdf
 
@@ -53,13 +73,14 @@ pdf: $(STAMP) system-deps
 report: $(STAMP)
 	$(VENV)/bin/tradetalks report $(ARGS)
 
-# Build times (clean, no-op, per notebook, against Jupyter Book's own execution), page weights, and
-# the same at 10x, 100x and 1000x the data: figures printed, nothing asserted. ARGS="--quick" for a short run.
+# Build times (clean, no-op, per notebook, against Jupyter Book's own execution), where the time goes,
+# page weights, and the same at 10x, 100x and 1000x the data. ARGS="--quick" for a short run.
 benchmark: $(STAMP)
-	$(VENV)/bin/tradetalks benchmark $(ARGS)
+	$(VENV)/bin/python -m tools.benchmark $(ARGS)
 
+# JupyterLab on the templates, as root or not; ARGS are passed on (e.g. ARGS="--port 9999").
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/python -m tools.lab $(ARGS)
 
 clean:
 	rm -rf book/_build

@@ -20,6 +20,8 @@ PLAN = load_plan(DEFAULT_PLAN)
 PAGES_BUILT = expand_pages(PLAN.pages)  # one page per sticking point and per round included
 PAGES = [f"generated/{p.name}.html" for p in PAGES_BUILT] + ["index.html", "search.html", "genindex.html"]
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def site(built_site):

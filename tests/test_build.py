@@ -355,6 +355,7 @@ def test_failing_notebook_stops_the_build_and_keeps_the_site(built, capsys):
     assert not list(built.glob("staging-*"))
 
 
+@pytest.mark.build
 def test_jupyter_book_warning_fails_the_build(tmp_path, monkeypatch, capsys):
     """A page with a broken cross-reference is a warning, and -W makes it fatal."""
     book = tmp_path / "book"
@@ -384,7 +385,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed")
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed: run make system-deps")
 def test_chart_draws_offline_in_chromium(built, tmp_path):
     """Serve the site on localhost, load a page in headless Chromium: the chart is an
     SVG and every request the page makes goes to the local server."""

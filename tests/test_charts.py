@@ -6,7 +6,6 @@ import pytest
 from helpers import colours
 from tradetalks import charts, load_dataset
 
-
 CHARTS = ["event_timeline", "tariff_step_chart", "participation_chart", "status_matrix_chart",
           "status_history_chart", "outcome_chart"]
 PALETTES = {"sides": charts.specs.SIDE_COLORS, "tariffs": charts.specs.TARIFF_COLORS, "statuses": charts.specs.STATUS_COLORS,

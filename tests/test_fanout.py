@@ -11,12 +11,13 @@ from helpers.data import Data
 from tradetalks import load_dataset
 from tradetalks.analysis import queries as q
 from tradetalks.book.build import build
-from tradetalks.book.plan import expand_pages, load_plan
-from tradetalks.paths import DEFAULT_PLAN, REPO_ROOT
 from tradetalks.book.custom import Request, RequestError, check_request, make_report
-from tradetalks.paths import DEFAULT_DATA_DIR
+from tradetalks.book.plan import expand_pages, load_plan
+from tradetalks.paths import DEFAULT_DATA_DIR, DEFAULT_PLAN, REPO_ROOT
 
 SITE = REPO_ROOT / "book" / "_build" / "html" / "generated"
+
+pytestmark = pytest.mark.site
 
 
 def soup(path):
@@ -69,7 +70,7 @@ def test_each_round_page_has_its_own_content(ds, round_id):
     r = q.negotiation_rounds(ds).set_index("id").loc[round_id]
     text = main_text(SITE / f"round-{round_id}.html")
     assert r["summary"] in text
-    for side, people in q.delegations(ds, round_id).items():
+    for people in q.delegations(ds, round_id).values():
         for name in people["name"]:
             assert name in text
 
@@ -100,6 +101,7 @@ def test_sections_link_to_the_item_pages(ds):
 
 # ---------------------------------------------------------------------------- a fixture sticking point
 
+@pytest.mark.build
 def test_adding_a_sticking_point_adds_its_page(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DEFAULT_DATA_DIR, data)
@@ -153,6 +155,7 @@ def test_aliases_work_in_requests():
     assert defaults["actors"] == ["scott-bessent"]
 
 
+@pytest.mark.build
 def test_custom_report_for_a_window_contains_only_its_events(tmp_path, ds):
     out = tmp_path / "report"
     result = make_report(Request(out=out, start="2025-06-01", end="2025-06-30"))

@@ -13,13 +13,10 @@ import pytest
 import yaml
 
 from helpers import browser
-from tradetalks import escaping
-from tradetalks import load_dataset
+from tradetalks import escaping, load_dataset
 from tradetalks.analysis import queries as q
 from tradetalks.book.build import build
-from tradetalks.paths import DEFAULT_PLAN, REPO_ROOT
-from tradetalks.paths import DEFAULT_DATA_DIR
-
+from tradetalks.paths import DEFAULT_DATA_DIR, DEFAULT_PLAN, REPO_ROOT
 
 #: A file that the MyST/Jinja substitution below would create if it were ever evaluated.
 PWNED = Path(tempfile.gettempdir()) / "tradetalks-hostile-PWNED"

@@ -13,10 +13,11 @@ import pytest
 import yaml
 
 from tradetalks.book.build import build
-from tradetalks.paths import REPO_ROOT
-from tradetalks.paths import DEFAULT_DATA_DIR
+from tradetalks.paths import DEFAULT_DATA_DIR, REPO_ROOT
 
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "build"
+
+pytestmark = pytest.mark.build
 
 
 def stats(out):

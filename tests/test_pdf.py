@@ -15,10 +15,13 @@ import yaml
 from bs4 import BeautifulSoup
 
 from tradetalks import load_dataset
-from tradetalks.pdf import assemble as pdf_assemble, export as pdf, site as pdf_site, tables as pdf_tables
 from tradetalks.analysis import queries as q
 from tradetalks.book.plan import Page, Plan, load_plan
 from tradetalks.paths import DEFAULT_PLAN, REPO_ROOT
+from tradetalks.pdf import assemble as pdf_assemble
+from tradetalks.pdf import export as pdf
+from tradetalks.pdf import site as pdf_site
+from tradetalks.pdf import tables as pdf_tables
 
 SITE = REPO_ROOT / "book" / "_build" / "html"
 NOTEBOOKS = REPO_ROOT / "book" / "_build" / "notebooks"
@@ -31,6 +34,8 @@ CHAPTERS = [page.title for page, parent in BOOK if parent is None]
 CHARS_PER_PAGE = 2100
 #: Top and bottom margins (points, A4 is 842 high) where the running title and page number sit.
 HEADER_BOTTOM, FOOTER_TOP = 55, 790
+
+pytestmark = pytest.mark.browser
 
 
 def flat(text: str) -> str:

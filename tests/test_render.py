@@ -208,7 +208,7 @@ def test_table_html_escapes_and_is_deterministic():
     assert "a &amp; b" in html
     assert "<caption>Caption &lt;i&gt;here&lt;/i&gt; &amp; more</caption>" in html
     assert re.search(r'<table[^>]*class="[^"]*\btradetalks-table\b', html)
-    assert "<thead>" in html and "<th>name</th>" in html
+    assert "<thead>" in html and '<th scope="col">name</th>' in html
     assert " id=" not in html and "None" not in html and "NaN" not in html
     assert html.count("<tr") == 4  # header + 3 rows: nothing truncated
 

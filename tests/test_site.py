@@ -17,6 +17,8 @@ SITE = BUILD / "html"
 PLAN = load_plan(DEFAULT_PLAN)
 PAGES_BUILT = expand_pages(PLAN.pages)  # one page per sticking point and per round included
 
+pytestmark = pytest.mark.site
+
 
 @pytest.fixture(scope="module", autouse=True)
 def site_exists(built_site):

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from tools.synthetic import EXCLUDED_TYPES, ID_PREFIX, generate
 from tradetalks import load_dataset
 from tradetalks.analysis import queries as q
 from tradetalks.paths import DEFAULT_DATA_DIR, REPO_ROOT
-from tools.synthetic import EXCLUDED_TYPES, ID_PREFIX, generate
 
 CURATED_EVENTS = len(load_dataset().events)
 

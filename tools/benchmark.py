@@ -42,9 +42,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from tradetalks.paths import BOOK_DIR, REPO_ROOT
 
@@ -550,7 +551,7 @@ def _benchmark(args, plan: Path, work: Path, logs: Path, factors: list[int], res
                 jb_runs["jb-cache-warm"] = run_jupyter_book("jb-cache-warm", source, timeout=args.timeout, logs=logs)
         results["jupyter_book"] = {k: asdict(v) for k, v in jb_runs.items()}
         rows = []
-        for key, run in jb_runs.items():
+        for run in jb_runs.values():
             rows.append([run.label, "ok" if run.ok else "FAILED", _s(run.seconds), len(run.executed), run.cached,
                          _s(sum(run.executed.values()) if run.executed else None)])
         _say("", _table(["jupyter-book run", "result", "time (process)", "notebooks executed", "from cache",
@@ -606,8 +607,9 @@ def _benchmark(args, plan: Path, work: Path, logs: Path, factors: list[int], res
 
     # 4. scale
     _section("4. Scale: the real plan on synthetic data")
-    from tools.synthetic import generate
     import yaml
+
+    from tools.synthetic import generate
 
     scale: list[dict[str, Any]] = []
     for factor in factors:

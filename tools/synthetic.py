@@ -36,15 +36,15 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from tradetalks.paths import resolve_data_dir
 from tradetalks.data.schema import parse_descriptor
+from tradetalks.paths import resolve_data_dir
 
 __all__ = ["EXCLUDED_TYPES", "ID_PREFIX", "generate", "main"]
 
 #: Event types never generated: they are the negotiation rounds (each gets its own page).
 EXCLUDED_TYPES = ("talks_round", "leaders_call", "summit")
 #: Statuses never generated: ``suspended`` needs an expiry date after the event.
-EXCLUDED_STATUSES = ("suspended",)
+EXCLUDED_STATUSES = ("suspended", "partly_implemented")
 #: Prefix of synthetic event ids (``syn-000123``).
 ID_PREFIX = "syn-"
 #: The tables that get synthetic rows; every other file is copied byte for byte.
@@ -127,7 +127,10 @@ def generate(out_dir: str | os.PathLike[str], factor: int, *, seed: int = 0,
     if not (types and roles and statuses and actor_ids and source_ids) and n_synthetic:
         raise ValueError(f"{src}: the curated data has no actors or sources to link synthetic events to")
 
-    start, end = schema.window_start, schema.window_end
+    # spread over the curated events' own span (the declared window also holds tariff layers since 2018)
+    i_start = header_ev.index("start_date")
+    days = sorted(date.fromisoformat(r[i_start]) for r in curated_events)
+    start, end = days[0], days[-1]
     span = (end - start).days
     rng = random.Random(seed)
     width = max(6, len(str(n_synthetic)))
@@ -150,6 +153,7 @@ def generate(out_dir: str | os.PathLike[str], factor: int, *, seed: int = 0,
             date_note = "Synthetic: the exact day is left open on purpose (generated range)."
         new_events.append({
             "id": eid, "start_date": day.isoformat(), "end_date": end_date, "date_precision": precision,
+            "status": "occurred",
             "type": etype, "title": f"Synthetic event {k} ({_label(etype)})",
             "summary": f"Synthetic event {k}, generated for scale testing: a {_label(etype)} that did not happen.",
             "location": rng.choice(_LOCATIONS) if rng.random() < 0.6 else "",
@@ -160,10 +164,11 @@ def generate(out_dir: str | os.PathLike[str], factor: int, *, seed: int = 0,
         sid = source_ids[rng.randrange(upto)] if upto else source_ids[rng.randrange(len(source_ids))]
         new_sources.append({"event_id": eid, "source_id": sid, "note": ""})
         for aid in rng.sample(actor_ids, min(len(actor_ids), rng.randint(1, 3))):
-            new_actors.append({"event_id": eid, "actor_id": aid, "role": rng.choice(roles), "note": ""})
+            new_actors.append({"event_id": eid, "actor_id": aid, "role": rng.choice(roles), "source_id": sid,
+                               "support": "reported", "note": ""})
         for pid in rng.sample(point_ids, min(len(point_ids), rng.randint(0, 2))):
             new_points.append({"event_id": eid, "sticking_point_id": pid, "status": rng.choice(statuses),
-                               "expires": "", "note": ""})
+                               "expires": "", "source_id": sid, "support": "reported", "note": ""})
 
     extra = {"events": new_events, "event_sources": new_sources,
              "event_actors": new_actors, "event_sticking_points": new_points}
@@ -204,8 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         events = sum(1 for _ in csv.reader(fh)) - 1
     print(f"{out}: {events} events (factor {args.factor}, seed {args.seed}) in {took:.2f}s")
     if args.check:
-        from tradetalks.data import load_dataset
-        from tradetalks.data import DataValidationError
+        from tradetalks.data import DataValidationError, load_dataset
 
         t0 = time.perf_counter()
         try:

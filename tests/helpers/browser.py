@@ -10,9 +10,9 @@ import contextlib
 import functools
 import http.server
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlparse
 
 from tradetalks.pdf.chromium import CHROMIUM_ARGS, find_chromium  # noqa: F401  (used by the tests too)
@@ -66,7 +66,7 @@ def serve(directory: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def launch() -> Iterator["object"]:
+def launch() -> Iterator[object]:
     """A headless system Chromium under Playwright (yields the Browser)."""
     from playwright.sync_api import sync_playwright
 
@@ -146,7 +146,7 @@ def open_page(browser, url: str, *, screenshot: Path | None = None, width: int =
 
 
 @contextlib.contextmanager
-def opened(browser, url: str, **options) -> Iterator[tuple[PageVisit, "object"]]:
+def opened(browser, url: str, **options) -> Iterator[tuple[PageVisit, object]]:
     """:func:`open_page` for a ``with`` block: yields (PageVisit, page) and closes the page afterwards."""
     visit, page, context = open_page(browser, url, **options)
     try:

@@ -27,8 +27,9 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from ..paths import DEFAULT_PLAN, REPO_ROOT, resolve_data_dir
 from .cache import PageCache, data_fingerprint, page_key

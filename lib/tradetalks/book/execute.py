@@ -21,9 +21,10 @@ import signal
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 KERNEL_NAME = "python3"
 #: Seconds a single cell may run before the page fails.

@@ -8,9 +8,10 @@ import datetime as _dt
 import keyword
 import os
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from ..paths import REPO_ROOT
 
@@ -255,7 +256,8 @@ def expand_pages(pages: Sequence[Page]) -> list[Page]:
             continue
         ds = load_cached(page.parameters.get("data_dir") or None)
         for item_id, item_title in fan_out_items(ds, page.for_each, page.parameters):
-            fill = lambda v: v.replace("{id}", item_id).replace("{title}", item_title) if isinstance(v, str) else v
+            def fill(v, item_id=item_id, item_title=item_title):
+                return v.replace("{id}", item_id).replace("{title}", item_title) if isinstance(v, str) else v
             out.append(Page(name=f"{page.name}-{item_id}", template=page.template, title=fill(page.title),
                             parameters={k: fill(v) for k, v in page.parameters.items()}, parent=page.parent))
     return out

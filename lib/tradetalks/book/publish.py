@@ -7,8 +7,8 @@ import fcntl
 import os
 import shutil
 import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Iterator, Sequence
 
 #: Prefix of the staging folders a build makes inside its output folder.
 STAGING_PREFIX = "staging-"

@@ -17,7 +17,7 @@ def _version_tuple(text: str) -> tuple[int, ...]:
     return tuple(int(p) for p in re.findall(r"\d+", text))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def vl_version() -> str:
     """The vl-convert ``vl_version`` string matching the Vega-Lite schema Altair emits.
 

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import json
 import re
 import time
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .. import escaping
 from .bundle import BUNDLE_FILENAME, vl_version
@@ -176,12 +176,24 @@ def chart_png(spec: Mapping[str, Any], *, scale: float = PNG_SCALE) -> bytes:
 VEGALITE_MIME = "application/vnd.vegalite.v6+json"
 
 
+def _plain_text(value: Any) -> Any:
+    """The spec with every string made one line of plain text (as tables show data text)."""
+    if isinstance(value, str):
+        return escaping.plain(value)
+    if isinstance(value, list):
+        return [_plain_text(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _plain_text(v) for k, v in value.items()}
+    return value
+
+
 def chart_mimebundle(spec: Mapping[str, Any], **options: Any) -> dict[str, Any]:
     """The mime bundle for one chart spec (what the ``tradetalks`` renderer returns).
 
     Front ends pick one entry by their own preference: HTML (the static image, drawn live on the
     site), the Vega-Lite spec (front ends with a Vega-Lite renderer), PNG (untrusted notebooks,
     viewers without HTML), or the chart's description as plain text."""
+    spec = dict(spec, datasets=_plain_text(spec["datasets"])) if "datasets" in spec else spec
     png = chart_png(spec)
     return {
         "text/html": chart_html(spec, png=png, embed_options=options.get("embed_options")),
@@ -249,23 +261,18 @@ class Table:
         return header, rows
 
     def to_html(self) -> str:
-        table = self._display_frame().to_html(
-            escape=True,
-            index=False,
-            border=0,
-            classes=list(self.classes),
-            na_rep="",
-            justify="left",
-            max_rows=None,
-            max_cols=None,
-            notebook=False,
-            render_links=False,
-        )
+        """The table in a box of its own that scrolls sideways when the table is wider than the page;
+        every header and cell is data text, escaped (and made one line) by :mod:`tradetalks.escaping`."""
+        header, rows = self._cells()
+        h = escaping.html_text
+        parts = [f'<div class="{TABLE_CLASS}-wrap"><table class="{" ".join(self.classes)}">']
         if self.caption:
-            table = table.replace(
-                ">", f">\n  <caption>{html.escape(str(self.caption))}</caption>", 1
-            )
-        return table
+            parts.append(f"<caption>{h(self.caption)}</caption>")
+        parts.append("<thead><tr>" + "".join(f'<th scope="col">{h(c)}</th>' for c in header) + "</tr></thead>")
+        parts.append("<tbody>")
+        parts += ["<tr>" + "".join(f"<td>{h(v)}</td>" for v in row) + "</tr>" for row in rows]
+        parts.append("</tbody></table></div>")
+        return "\n".join(parts)
 
     def _repr_html_(self) -> str:
         return self.to_html()

@@ -12,9 +12,9 @@ import re
 from datetime import date
 from pathlib import Path
 
+from .files import DataFileError, read_descriptor, read_regular_file
 from .problems import DataValidationError, Problem, RawTable
 from .rules import check_rules
-from .files import DataFileError, read_descriptor, read_regular_file
 from .schema import NON_EMPTY_TABLES, DescriptorError, PackageSchema, Resource, parse_descriptor
 
 TRUE_VALUES = {"true"}

@@ -6,14 +6,16 @@ import html as _html
 import json
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from ..book.plan import Plan, load_plan
 from ..paths import DEFAULT_PLAN
-from .site import EXIT_BUILD, PAGE_MARGIN, STYLESHEET, DEFAULT_SITE, PdfError, book_pages, page_file
+from .site import DEFAULT_SITE, EXIT_BUILD, PAGE_MARGIN, STYLESHEET, PdfError, book_pages, page_file
 from .tables import balance_table, text_of
+
 
 # Assembling one HTML document
 # --------------------------------------------------------------------------- #
@@ -229,7 +231,7 @@ def assemble_book(
 
     esc = _html.escape
     window = _window_text(plan, datapackage)
-    licences = ", ".join(str(l.get("title") or l.get("name")) for l in datapackage.get("licenses") or [] if isinstance(l, dict))
+    licences = ", ".join(str(lic.get("title") or lic.get("name")) for lic in datapackage.get("licenses") or [] if isinstance(lic, dict))
     cover = ['<section class="book-cover">', '<div class="book-cover-top">',
              '<p class="book-kicker">Report book</p>',
              f'<h1 class="book-title">{esc(book_title)}</h1>']

@@ -34,15 +34,25 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from ..book.plan import PlanError, load_plan
 from ..paths import DEFAULT_PLAN
 from .assemble import assemble_book
 from .printer import PrintResult, print_book
-from .site import (DEFAULT_OUT, DEFAULT_SITE, EXIT_BUILD, EXIT_OK, EXIT_REQUIREMENTS, PdfError, pdf_name,
-                   missing_requirements, site_problems)
+from .site import (
+    DEFAULT_OUT,
+    DEFAULT_SITE,
+    EXIT_BUILD,
+    EXIT_OK,
+    EXIT_REQUIREMENTS,
+    PdfError,
+    missing_requirements,
+    pdf_name,
+    site_problems,
+)
+
 
 def export_pdf(
     out: str | os.PathLike[str] | None = None,

@@ -9,13 +9,15 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from .assemble import Book
 from .chromium import CHROMIUM_ARGS, find_chromium
 from .site import CHART_TIMEOUT, EXIT_REQUIREMENTS, INSTALL_SYSTEM, MARGIN_BOXES_SINCE, PAGE_MARGIN, PdfError
+
 
 # Printing
 # --------------------------------------------------------------------------- #

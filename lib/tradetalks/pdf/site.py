@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from ..book.plan import Plan, expand_pages
-from ..paths import BUILD_DIR, REPO_ROOT, REQUIREMENTS, STYLESHEET as _STYLESHEET, resolve_data_dir
+from ..paths import BUILD_DIR, REPO_ROOT, REQUIREMENTS, resolve_data_dir
+from ..paths import STYLESHEET as _STYLESHEET
 from .chromium import CHROMIUM_ENV, find_chromium
+
 
 def pdf_name(title: str) -> str:
     """The PDF's file name from the book's title: 'The US–China trade negotiations' ->

@@ -3,7 +3,8 @@ words and ordinary words are never split."""
 from __future__ import annotations
 
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 
 def text_of(el: Any) -> str:

@@ -14,7 +14,6 @@ from ..charts import enable_theme, render
 from ..charts.render import Table
 from ..data import Dataset, load_cached
 
-
 escape = escaping.myst
 
 

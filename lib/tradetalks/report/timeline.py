@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..analysis import queries as q
-from ..data import Dataset
 from ..charts.specs import FAMILY_OF_TYPE
+from ..data import Dataset
 from .common import HTML, Markdown, Table, day, md, page_links, pct, plural, table
 
 
