@@ -109,3 +109,4 @@ def test_editing_one_data_value_shows_up_in_the_rebuilt_site(tmp_path):
     rebuild()
     assert executed(out) == ["timeline"]
     assert "Stockholm talks: third round (edited)" in page.read_text(encoding="utf-8")
+
