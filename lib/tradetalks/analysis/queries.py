@@ -1,46 +1,16 @@
 """Questions the report's sections ask of the data. Every function takes a loaded Dataset."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
-from ..data import Dataset, as_date
+from ..data import Dataset
+from .tariffs import TariffLevel, tariff_detail, tariff_in_force, tariff_series, tariff_summary  # noqa: F401
+from .windows import QueryError, recorded_span, window  # noqa: F401
 
-NEGOTIATION_TYPES = ("talks_round", "leaders_call", "summit")
+NEGOTIATION_TYPES = ("talks_round", "leaders_call", "negotiators_call", "summit")
 NEGOTIATING_ROLES = ("leader", "lead_negotiator", "delegate")
 SIDE_LABELS = {"united_states": "United States", "china": "China", "third_party": "Third parties"}
 OUTCOME_LABELS = {"agreed": "Settled by agreement", "suspended": "Suspended", "open": "Still open"}
-
-
-class QueryError(ValueError):
-    """A request the data cannot answer: unknown id, empty or reversed window, date outside the data."""
-
-
-# ---------------------------------------------------------------------------- windows
-
-def recorded_span(ds: Dataset) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The first and last day of the recorded events: the default window."""
-    ev = ds.events
-    return ev["start_date"].min(), ev["end_date"].fillna(ev["start_date"]).max()
-
-
-def window(ds: Dataset, start=None, end=None) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The [start, end] window as Timestamps, by default from the first to the last recorded event;
-    checks it is sensible and inside the data's declared window."""
-    data_start, data_end = ds.window
-    first, last = recorded_span(ds)
-    try:
-        s = as_date(start) if start not in (None, "") else first
-        e = as_date(end) if end not in (None, "") else last
-    except ValueError as exc:
-        raise QueryError(f"window dates must be written YYYY-MM-DD ({exc})") from None
-    if e < s:
-        raise QueryError(f"the window is reversed: its end {e.date()} is before its start {s.date()}")
-    for label, d in (("start", s), ("end", e)):
-        if not (data_start <= d <= data_end):
-            raise QueryError(f"window {label} {d.date()} is outside the data, which covers {data_start.date()} to {data_end.date()}")
-    return s, e
 
 
 def _overlapping(events: pd.DataFrame, s: pd.Timestamp, e: pd.Timestamp) -> pd.Series:
@@ -240,60 +210,6 @@ def status_matrix(ds: Dataset, start=None, end=None) -> pd.DataFrame:
     return h.merge(ds.sticking_points[["id", "name"]], left_on="sticking_point_id", right_on="id").drop(columns="id")
 
 
-# ---------------------------------------------------------------------------- tariffs
-
-@dataclass(frozen=True)
-class TariffLevel:
-    side: str
-    date: pd.Timestamp
-    rate_pct: float
-    measures: dict
-
-
-def tariff_in_force(ds: Dataset, imposing_side: str, on) -> float:
-    """Headline additional tariff (%) that ``imposing_side`` applied to the other's goods on a day."""
-    return tariff_detail(ds, imposing_side, on).rate_pct
-
-
-def tariff_detail(ds: Dataset, imposing_side: str, on) -> TariffLevel:
-    if imposing_side not in ("united_states", "china"):
-        raise QueryError(f"imposing_side must be 'united_states' or 'china', not {imposing_side!r}")
-    day = as_date(on)
-    steps = ds.tariff_steps[(ds.tariff_steps["imposing_side"] == imposing_side)
-                            & ds.tariff_steps["counts_in_headline"] & (ds.tariff_steps["in_force"] <= day)]
-    latest = steps.sort_values("in_force", kind="stable").groupby("measure").tail(1)
-    measures = dict(zip(latest["measure"], latest["rate_pct"]))
-    return TariffLevel(imposing_side, day, float(sum(measures.values())), measures)
-
-
-def tariff_series(ds: Dataset, start=None, end=None) -> pd.DataFrame:
-    """The headline rate per side at the window's start, at every change inside it, and at its end (for a step chart)."""
-    s, e = window(ds, start, end)
-    rows = []
-    for side in ("united_states", "china"):
-        steps = ds.tariff_steps[(ds.tariff_steps["imposing_side"] == side) & ds.tariff_steps["counts_in_headline"]]
-        days = sorted({s, e, *[d for d in steps["in_force"] if s < d <= e]})
-        for d in days:
-            level = tariff_detail(ds, side, d)
-            rows.append({"imposing_side": side, "date": d, "rate_pct": level.rate_pct})
-    out = pd.DataFrame(rows)
-    out["side_label"] = out["imposing_side"].map({"united_states": "US tariff on Chinese goods",
-                                                  "china": "Chinese tariff on US goods"})
-    return out
-
-
-def tariff_summary(ds: Dataset, start=None, end=None) -> pd.DataFrame:
-    """Per side: the headline rate at the window's start, its peak (and first day at the peak), and at its end."""
-    series = tariff_series(ds, start, end)
-    rows = []
-    for side, g in series.groupby("imposing_side", sort=False):
-        peak = g.loc[g["rate_pct"].idxmax()]
-        rows.append({"imposing_side": side, "side_label": g["side_label"].iloc[0],
-                     "start": g["rate_pct"].iloc[0], "peak": peak["rate_pct"], "peak_date": peak["date"],
-                     "end": g["rate_pct"].iloc[-1]})
-    return pd.DataFrame(rows)
-
-
 # ---------------------------------------------------------------------------- overview
 
 def headline_figures(ds: Dataset, start=None, end=None) -> dict:
@@ -317,8 +233,35 @@ def headline_figures(ds: Dataset, start=None, end=None) -> dict:
     }
 
 
+KIND_LABELS = {"news_article": "News article", "social_media_post": "Social media post", "court_ruling": "Court ruling",
+               "court_order": "Court order", "executive_order": "Executive order", "proclamation": "Proclamation",
+               "federal_register_notice": "Federal Register notice", "regulation": "Regulation",
+               "joint_statement": "Joint statement", "fact_sheet": "Fact sheet", "press_release": "Press release",
+               "transcript": "Transcript", "official_statement": "Official statement",
+               "official_announcement": "Official announcement", "research_dataset": "Research dataset",
+               "analysis": "Analysis"}
+
+
+def source_numbers(ds: Dataset) -> dict[str, int]:
+    """Each source's number in the book's list of sources (ordered by publication date, then id)."""
+    order = ds.sources.sort_values(["published", "id"], kind="stable")["id"]
+    return {sid: i for i, sid in enumerate(order, start=1)}
+
+
+def source_label(row) -> str:
+    """How a source is named to readers: 'CNBC, 15 April 2025' or, for an article whose outlet is not
+    known, 'News article of 30 May 2025 (outlet not named)'. Never a file name or an internal id."""
+    when = day_label(row["published"])
+    if not pd.isna(row.get("published_latest")):
+        when = f"{when} – {day_label(row['published_latest'])}"
+    if row.get("publisher"):
+        return f"{row['publisher']}, {when}"
+    kind = KIND_LABELS.get(str(row["kind"]), "Document")
+    return f"{kind} of {when} (outlet not named)" if str(row["kind"]) == "news_article" else f"{kind} of {when}"
+
+
 def sources_with_events(ds: Dataset) -> pd.DataFrame:
-    """Every source with the events that cite it."""
+    """Every source with the events that cite it, in the book's order (see :func:`source_numbers`)."""
     cites = ds.event_sources.merge(ds.events[["id", "start_date", "title"]], left_on="event_id", right_on="id")
     cites = cites.sort_values(["start_date", "event_id"])
     listed = cites.groupby("source_id", sort=False)["title"].agg(lambda x: "; ".join(x))
@@ -326,7 +269,9 @@ def sources_with_events(ds: Dataset) -> pd.DataFrame:
     out = ds.sources.copy()
     out["events"] = out["id"].map(count).fillna(0).astype(int)
     out["cited_by"] = out["id"].map(listed).fillna("")
-    return out
+    out["number"] = out["id"].map(source_numbers(ds))
+    out["label"] = [source_label(r) for _, r in out.iterrows()]
+    return out.sort_values("number").reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------- pages per item

@@ -194,13 +194,14 @@ def _run_in_worker(name: str, template: str, output: str, parameters: dict, cwd:
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     assert _kernel is not None
-    start = time.perf_counter()
     result = PageResult(name=name, ok=False)
+    start = time.perf_counter()
     for attempt in range(1 + RETRIES):
         result.attempts = attempt + 1
         try:
             if _kernel.km is None or not _kernel.km.is_alive():
                 _kernel.restart()
+                start = time.perf_counter()  # a page's time is its own, not its kernel's start
             result.render_seconds = _kernel.run_page(template, output, parameters, cwd, timeout)
             result.ok = True
             result.stderr = _stderr_of(output)

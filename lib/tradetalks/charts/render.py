@@ -219,15 +219,40 @@ def enable() -> None:
 # Tables
 # --------------------------------------------------------------------------- #
 _md_escape = escaping.myst
+_SAFE_HREF = re.compile(r"^(https?://[^\s\"'<>]+|[A-Za-z0-9_.-]*\.html(#[A-Za-z0-9_.-]+)?|#[A-Za-z0-9_.-]+)$")
+
+
+class Links:
+    """A table cell of links: (href, text, title) each, shown as escaped ``<a>`` elements in HTML and as
+    their text elsewhere. Only pages of the site, anchors and http(s) addresses are linked."""
+
+    def __init__(self, links: list[tuple[str, str, str]], sep: str = " "):
+        self.links, self.sep = list(links), sep
+
+    def __str__(self) -> str:
+        return self.sep.join(text for _href, text, _title in self.links)
+
+    def html(self) -> str:
+        h = escaping.html_text
+        parts = []
+        for href, text, title in self.links:
+            if not _SAFE_HREF.match(href):
+                parts.append(h(text))
+                continue
+            extra = ' rel="noopener" class="external"' if href.startswith("http") else ""
+            parts.append(f'<a href="{h(href)}" title="{h(title)}"{extra}>{h(text)}</a>')
+        return self.sep.join(parts)
 
 
 class Table:
     """A DataFrame shown as a plain, escaped, deterministic table."""
 
-    def __init__(self, df: Any, caption: str | None = None, classes: tuple[str, ...] = ()):
+    def __init__(self, df: Any, caption: str | None = None, classes: tuple[str, ...] = (),
+                 row_ids: list[str] | None = None):
         self.df = df
         self.caption = caption
         self.classes = (TABLE_CLASS, *classes)
+        self.row_ids = row_ids  # an anchor per row (e.g. each source), so other pages can link to it
 
     def _display_frame(self) -> Any:
         """The frame as shown: missing values blank in every column type."""
@@ -257,7 +282,7 @@ class Table:
         header = [str(c) for c in df.columns]
         rows = []
         for record in df.itertuples(index=False, name=None):
-            rows.append(["" if _is_missing(v, pd) else str(v) for v in record])
+            rows.append([v if isinstance(v, Links) else ("" if _is_missing(v, pd) else str(v)) for v in record])
         return header, rows
 
     def to_html(self) -> str:
@@ -270,7 +295,10 @@ class Table:
             parts.append(f"<caption>{h(self.caption)}</caption>")
         parts.append("<thead><tr>" + "".join(f'<th scope="col">{h(c)}</th>' for c in header) + "</tr></thead>")
         parts.append("<tbody>")
-        parts += ["<tr>" + "".join(f"<td>{h(v)}</td>" for v in row) + "</tr>" for row in rows]
+        cell = lambda v: v.html() if isinstance(v, Links) else h(v)
+        ids = self.row_ids or [None] * len(rows)
+        parts += [(f'<tr id="{h(rid)}">' if rid else "<tr>") + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
+                  for rid, row in zip(ids, rows)]
         parts.append("</tbody></table></div>")
         return "\n".join(parts)
 
@@ -287,7 +315,7 @@ class Table:
         lines.append("| " + " | ".join(_md_escape(h) for h in header) + " |")
         lines.append("|" + "|".join("---" for _ in header) + "|")
         for row in rows:
-            lines.append("| " + " | ".join(_md_escape(v) for v in row) + " |")
+            lines.append("| " + " | ".join(_md_escape(str(v)) for v in row) + " |")
         if not rows:
             lines += ["", "(no rows)"]
         return "\n".join(lines)

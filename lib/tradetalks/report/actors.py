@@ -5,7 +5,7 @@ import pandas as pd
 
 from ..analysis import queries as q
 from ..data import Dataset
-from .common import Markdown, Table, day, escape, plural, table
+from .common import Markdown, Table, cite, day, escape, plural, table
 
 
 def roster_table(ds: Dataset, s, e, side: str = "") -> Table:
@@ -68,7 +68,7 @@ def statements_table(ds: Dataset, s, e, actors=None) -> Table:
         "Who": st["name"],
         "Said": said,
         "Kind": st["kind"].astype(str),
-        "Source": st["source_id"],
+        "Source": [cite(ds, [i]) for i in st["source_id"]],
         "Note": st["note"],
     })
     return table(out, "Attributed statements (quotes are the official's words as the source reports them)")

@@ -11,7 +11,7 @@ from IPython.display import HTML, Markdown
 from .. import escaping
 from ..analysis import queries as q
 from ..charts import enable_theme, render
-from ..charts.render import Table
+from ..charts.render import Links, Table
 from ..data import Dataset, load_cached
 
 escape = escaping.myst
@@ -80,3 +80,28 @@ def page_links(items: list[tuple[str, str]], prefix: str, caption: str) -> HTML 
     links = "".join(f'<li><a href="{h(prefix)}-{h(i)}.html">{h(t)}</a></li>' for i, t in items)
     return HTML(f'<nav class="tradetalks-links" aria-label="{h(caption)}"><p><strong>{h(caption)}</strong></p>'
                 f"<ul>{links}</ul></nav>")
+
+
+# ---------------------------------------------------------------------------- citations
+#: The page that lists every source; each source's row there has the anchor ``src-<id>``.
+SOURCES_PAGE = "data-and-sources.html"
+
+
+def source_anchor(source_id: str) -> str:
+    return f"src-{source_id}"
+
+
+def cite(ds: Dataset, source_ids, *, sources_page: str = SOURCES_PAGE) -> Links:
+    """Numbered citations ``[12] [40]`` that link to the sources' entries on the sources page; each
+    link's title names the source (publisher, date, title)."""
+    numbers = q.source_numbers(ds)
+    by_id = ds.sources.set_index("id")
+    ids = sorted(dict.fromkeys(i for i in source_ids if i in numbers), key=numbers.get)
+    return Links([(f"{sources_page}#{source_anchor(i)}", f"[{numbers[i]}]",
+                   f"{q.source_label(by_id.loc[i])}: {by_id.loc[i, 'title']}") for i in ids])
+
+
+def cite_events(ds: Dataset, event_ids, **options) -> list[Links]:
+    """For each event id, the citations of its sources."""
+    by_event = ds.event_sources.groupby("event_id")["source_id"].agg(list)
+    return [cite(ds, by_event.get(e, []), **options) for e in event_ids]

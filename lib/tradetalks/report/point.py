@@ -5,7 +5,7 @@ import pandas as pd
 
 from ..analysis import queries as q
 from ..data import Dataset
-from .common import Markdown, Table, day, escape, plural, table
+from .common import Markdown, Table, cite, cite_events, day, escape, plural, table
 
 
 def point_summary(ds: Dataset, s, e, point_id: str) -> Markdown:
@@ -26,14 +26,13 @@ def point_summary(ds: Dataset, s, e, point_id: str) -> Markdown:
 
 def point_events_table(ds: Dataset, s, e, point_id: str) -> Table:
     h = q.status_history(ds, point_id, s, e)
-    src = ds.event_sources.groupby("event_id")["source_id"].agg("; ".join)
     out = pd.DataFrame({
         "Date": h["date"].map(day),
         "Event": h["title"],
         "Status": h["status"].astype(str),
         "Until": h["expires"].map(day),
         "Note": h["note"],
-        "Sources": h["event_id"].map(src).fillna(""),
+        "Sources": cite_events(ds, h["event_id"]),
     })
     return table(out, "Events that touched this sticking point, with the status each gave it")
 
@@ -52,8 +51,8 @@ def point_actors_table(ds: Dataset, s, e, point_id: str) -> Table:
 def point_sources_table(ds: Dataset, s, e, point_id: str) -> Table:
     ev = q.events_between(ds, s, e, sticking_points=[point_id])
     ids = ds.event_sources[ds.event_sources["event_id"].isin(ev["id"])]["source_id"].unique()
-    src = ds.sources[ds.sources["id"].isin(ids)]
-    out = pd.DataFrame({"Id": src["id"],
-                        "Source": [t if o else f"[{t}]" for t, o in zip(src["title"], src["title_is_official"])],
-                        "Published": src["published"].map(day)})
+    src = q.sources_with_events(ds)
+    src = src[src["id"].isin(ids)]
+    out = pd.DataFrame({"#": [cite(ds, [i]) for i in src["id"]],
+                        "Source": [f"{lab}: {t if o else f'[{t}]'}" for lab, t, o in zip(src["label"], src["title"], src["title_is_official"])]})
     return table(out, "Sources for this sticking point")

@@ -5,7 +5,7 @@ import pandas as pd
 
 from ..analysis import queries as q
 from ..data import Dataset
-from .common import HTML, Markdown, Table, day, md, page_links, pct, table
+from .common import HTML, Markdown, Table, cite, day, md, page_links, pct, table
 
 
 def round_event(ds: Dataset, round_id: str) -> pd.Series:
@@ -78,14 +78,15 @@ def round_statements_table(ds: Dataset, round_id: str) -> Table:
     st = q.statements(ds)
     st = st[st["event_id"] == round_id]
     out = pd.DataFrame({"Who": st["name"], "Said": [f"“{t}”" if k == "quote" else t for t, k in zip(st["text"], st["kind"].astype(str))],
-                        "Kind": st["kind"].astype(str), "Source": st["source_id"]})
+                        "Kind": st["kind"].astype(str), "Source": [cite(ds, [i]) for i in st["source_id"]]})
     return table(out, "What was said")
 
 
 def round_sources_table(ds: Dataset, round_id: str) -> Table:
     round_event(ds, round_id)
-    links = ds.event_sources[ds.event_sources["event_id"] == round_id].merge(ds.sources, left_on="source_id", right_on="id")
-    out = pd.DataFrame({"Id": links["source_id"],
-                        "Source": [t if o else f"[{t}]" for t, o in zip(links["title"], links["title_is_official"])],
-                        "What it covers": links["note_x"]})
+    links = ds.event_sources[ds.event_sources["event_id"] == round_id].merge(
+        q.sources_with_events(ds), left_on="source_id", right_on="id", suffixes=("", "_source"))
+    out = pd.DataFrame({"#": [cite(ds, [i]) for i in links["source_id"]],
+                        "Source": [f"{lab}: {t if o else f'[{t}]'}" for lab, t, o in zip(links["label"], links["title"], links["title_is_official"])],
+                        "What it covers": links["note"]})
     return table(out, "Sources")

@@ -1,11 +1,13 @@
 """The data-and-sources page: the tables, the data dictionary, every source and the discrepancies."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from ..analysis import queries as q
 from ..data import Dataset
-from .common import Markdown, Table, day, escape, md, short_list, table
+from .common import Links, Markdown, Table, cite, escape, md, short_list, source_anchor, table
 
 
 def data_dictionary_table(ds: Dataset) -> Table:
@@ -36,24 +38,33 @@ def download_links(ds: Dataset, data_url: str = "") -> Markdown:
 
 
 def sources_table(ds: Dataset) -> Table:
+    """Every source as readers cite it: number, who published it and when, its title (in brackets when
+    the title is our description), its official identifier, a link where the data has an address, and
+    how it was verified. Each row is the target of the citations ``[n]`` on every page."""
     src = q.sources_with_events(ds)
     titles = [t if official else f"[{t}]" for t, official in zip(src["title"], src["title_is_official"])]
+    links = [Links([(u, "web page", f"{label}: {t}")]) if u else "" for u, label, t in zip(src["url"], src["label"], src["title"])]
     out = pd.DataFrame({
-        "Id": src["id"],
-        "Source": [f"{t} — {p}" if p else t for t, p in zip(titles, src["publisher"])],
-        "Published": [day(p) if pd.isna(pl) else f"{day(p)} – {day(pl)}" for p, pl in zip(src["published"], src["published_latest"])],
-        "Reference": [" ".join(x for x in (r, u) if x) for r, u in zip(src["reference"], src["url"])],
-        "Kind": src["kind"].astype(str).str.replace("_", " "),
+        "#": [f"[{n}]" for n in src["number"]],
+        "Source": [f"{label}: {t}" for label, t in zip(src["label"], titles)],
+        "Official identifier": src["identifier"],
+        "Link": links,
+        "How it was checked": src["verified_by"].map(_reader_verification),
         "Cited by": src["cited_by"].map(short_list),
     })
-    # The reference column holds long file names and addresses: its own class lets them wrap anywhere.
-    return Table(out.reset_index(drop=True), "Every source and the events that cite it (titles in brackets are our descriptions)",
-                        classes=("sources-table",))
+    return Table(out, "Every source and the events that cite it (titles in brackets are our descriptions)",
+                 classes=("sources-table",), row_ids=[source_anchor(i) for i in src["id"]])
+
+
+def _reader_verification(text: str) -> str:
+    """How a source was checked, without the project's file names (the five source articles are kept
+    with the project; readers see them as what they are)."""
+    return re.sub(r"(Article file )?shared/seeds/\S+", "the article's text, kept with the project's sources", text)
 
 
 def discrepancies_table(ds: Dataset) -> Table:
     d = ds.discrepancies
-    out = pd.DataFrame({"Source": d["source_id"], "About": d["topic"], "The source says": d["source_says"],
+    out = pd.DataFrame({"Source": [cite(ds, [i]) for i in d["source_id"]], "About": d["topic"], "The source says": d["source_says"],
                         "Other sources or the record": d["record_says"], "How the data handles it": d["handling"]})
     return table(out, "Discrepancies between sources, and how they are recorded")
 
@@ -70,5 +81,5 @@ def aliases_table(ds: Dataset) -> Table:
     a = ds.actor_aliases.merge(ds.actors[["id", "name"]], left_on="actor_id", right_on="id")
     a = a[a["kind"].astype(str).isin(["misspelling", "title_form", "variant"]) & (a["source_id"] != "")]
     out = pd.DataFrame({"Spelling in the source": a["alias"], "Actor": a["name"], "Kind": a["kind"].astype(str).str.replace("_", " "),
-                        "Source": a["source_id"], "Note": a["note"]})
+                        "Source": [cite(ds, [i]) for i in a["source_id"]], "Note": a["note"]})
     return table(out, "How the sources name the actors")

@@ -6,7 +6,7 @@ import pandas as pd
 from ..analysis import queries as q
 from ..charts.specs import FAMILY_OF_TYPE
 from ..data import Dataset
-from .common import HTML, Markdown, Table, day, md, page_links, pct, plural, table
+from .common import HTML, Markdown, Table, cite, cite_events, day, md, page_links, pct, plural, table
 
 
 def phases_table(ds: Dataset, s, e) -> Table:
@@ -42,7 +42,7 @@ def event_table(ds: Dataset, s, e, types=None, sticking_points=None, actors=None
         "Event": ev["title"],
         "What happened": ev["summary"],
         "Who": ev["actors"],
-        "Sources": ev["sources"],
+        "Sources": cite_events(ds, ev["id"]),
     })
     return table(out, "Chronology of events")
 
@@ -66,7 +66,7 @@ def tariff_steps_table(ds: Dataset, s, e) -> Table:
         "Rate": t["rate_pct"].map(pct),
         "In headline": t["counts_in_headline"].map({True: "yes", False: "no"}),
         "Headline after": [pct(q.tariff_in_force(ds, side, d)) for side, d in zip(t["imposing_side"], t["in_force"])],
-        "Source": t["source_id"],
+        "Source": [cite(ds, [i]) for i in t["source_id"]],
     })
     return table(out, "Every tariff step in the window")
 
