@@ -19,6 +19,7 @@ FORWARDED = {
     "build": ("tradetalks.book.build", "build the report book from data/ (see book/plan.yml)"),
     "pdf": ("tradetalks.pdf.export", "print the built book as one PDF (builds it first if needed)"),
     "report": ("tradetalks.book.custom", "build a custom report for your own window and focus into a folder you name"),
+    "ingest": ("tradetalks.ingest", "turn a news article into proposed rows to review; --apply adds the accepted ones"),
 }
 EXIT_IO = 6
 EXIT_INTERRUPTED = 130

@@ -121,6 +121,9 @@ def apply_review(review_path: Path, data_dir: Path) -> int:
     ds = _load_valid(data_dir)
     schema = ds.schema
     doc, accepted, left_out = read_review(review_path, {r.name: r.field_names for r in schema.resources})
+    written_for = str(doc.get("data_dir") or "")
+    if written_for and Path(written_for).resolve() != data_dir.resolve():
+        print(f"Note: the review was written against {written_for}; applying it to {data_dir}.")
     if not accepted:
         print(f"No row is marked accept in {review_path}: nothing added ({left_out} pending or rejected).")
         return 0
@@ -132,8 +135,11 @@ def apply_review(review_path: Path, data_dir: Path) -> int:
     counts: dict[str, int] = {}
     for row in added:
         counts[row.table] = counts.get(row.table, 0) + 1
-    print(f"Added {len(added)} row{'s' if len(added) != 1 else ''} to {data_dir}"
-          + (": " + ", ".join(f"{t} {n}" for t, n in counts.items()) if counts else "") + ".")
+    if added:
+        print(f"Added {len(added)} row{'s' if len(added) != 1 else ''} to {data_dir}: "
+              + ", ".join(f"{t} {n}" for t, n in counts.items()) + ".")
+    else:
+        print(f"Nothing added to {data_dir}: every accepted row is already there.")
     for row, reason in skipped:
         label = "source" if row.n == 0 else f"row {row.n}"
         print(f"Skipped {label}: {reason} (already present).")

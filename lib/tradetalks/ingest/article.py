@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .errors import IngestError
 
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = 2 * 1024 * 1024
 DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas", "head",
              "form", "button", "nav", "footer", "aside")
 BLOCK_TAGS = ("p", "div", "section", "article", "header", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
@@ -24,11 +24,14 @@ STATED = re.compile(
     r"^\s*(?:(?:date|dated|published|posted|updated|first published)\s*(?:on)?\s*[:\-–]?\s*)?"
     r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?"
     r"(?P<date>(?:19|20)\d\d-[01]\d-[0-3]\d|[A-Z][a-z]{2,8}\.? [0-3]?\d(?:st|nd|rd|th)?,? (?:19|20)\d\d"
-    r"|[0-3]?\d(?:st|nd|rd|th)? [A-Z][a-z]{2,8}\.? (?:19|20)\d\d)\b\s*[-–—|:,.]?\s*", re.I)
+    r"|[0-3]?\d(?:st|nd|rd|th)? [A-Z][a-z]{2,8}\.? (?:19|20)\d\d)\b\s*[-–—|:,.]?\s*", re.IGNORECASE)
 ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "gen", "sen", "rep", "gov", "no", "vs", "inc", "co", "corp",
                  "ltd", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k",
                  "d.c", "a.m", "p.m", "e.g", "i.e", "u.n", "e.u", "prof", "lt", "col", "capt", "approx"}
-OPEN_QUOTES, CLOSE_QUOTES = "“‘", "”’"
+OPEN_QUOTE, CLOSE_QUOTE = "“", "”"  # ‘ ’ are apostrophes as often as quotes
+NEXT_START = re.compile(r"\s+[“‘\"(]?[A-Z0-9]")
+LAST_WORD = re.compile(r"([A-Za-z.]{1,12})$")
+MAX_SENTENCES = 3000
 
 
 @dataclass
@@ -134,11 +137,11 @@ def split_sentences(paragraph: str) -> list[str]:
     i = 0
     while i < len(paragraph):
         ch = paragraph[i]
-        if ch in OPEN_QUOTES[:1]:
+        if ch == OPEN_QUOTE:
             depth += 1
-        elif ch in CLOSE_QUOTES[:1]:
+        elif ch == CLOSE_QUOTE:
             depth = max(0, depth - 1)
-            nxt = re.match(r"\s+[“‘\"(]?[A-Z]", paragraph[i + 1:])
+            nxt = NEXT_START.match(paragraph, i + 1)
             if depth == 0 and i > 0 and paragraph[i - 1] in ".!?" and nxt:
                 out.append(paragraph[start:i + 1].strip())
                 start = i + 1
@@ -148,8 +151,8 @@ def split_sentences(paragraph: str) -> list[str]:
             j = i + 1
             while j < len(paragraph) and paragraph[j] in "”’\"')":
                 j += 1
-            word = re.search(r"([A-Za-z.]+)$", paragraph[start:i])
-            nxt = re.match(r"\s+([“‘\"(]?[A-Z0-9])", paragraph[j:])
+            word = LAST_WORD.search(paragraph[max(start, i - 12):i])
+            nxt = NEXT_START.match(paragraph, j)
             abbreviation = ch == "." and word and (word.group(1).lower() in ABBREVIATIONS or len(word.group(1)) == 1)
             if nxt and not abbreviation:
                 out.append(paragraph[start:j].strip())
@@ -192,13 +195,15 @@ def read_article(path: str | os.PathLike) -> Article:
     if not blocks:
         raise IngestError(f"{path} has no text to read")
     stated = _stated_date(stated_raw) if stated_raw else None
-    m = STATED.match(blocks[0])
-    if m:
-        when = _stated_date(m.group("date"))
-        if when is not None:
-            if stated is None:
-                stated, how = when, f"the text's first line: '{m.group(0).strip()}'"
-            blocks[0] = blocks[0][m.end():].strip()
+    for i, block in enumerate(blocks[:3]):  # 'date 2025-05-30 ...' opening the text, or a line holding only a date
+        m = STATED.match(block)
+        if m and (i == 0 or m.end() >= len(block)):
+            when = _stated_date(m.group("date"))
+            if when is not None:
+                if stated is None:
+                    stated, how = when, f"the text's {'first' if i == 0 else 'opening'} line: '{m.group(0).strip()}'"
+                blocks[i] = block[m.end():].strip()
+                break
     blocks = [b for b in blocks if b]
     first = blocks[0] if blocks else ""
     if title is None and first and len(first) <= 150 and not re.search(r"[.!?:”\"]$", first) and len(blocks) > 1:
@@ -212,4 +217,7 @@ def read_article(path: str | os.PathLike) -> Article:
         paragraphs.append(split_sentences(block))
     if not any(paragraphs):
         raise IngestError(f"{path} has no sentences to read")
+    count = sum(len(p) for p in paragraphs)
+    if count > MAX_SENTENCES:
+        raise IngestError(f"{path} has {count} sentences; an article is expected to have at most {MAX_SENTENCES}")
     return Article(path=path, kind=kind, title=title, stated_date=stated, stated_how=how, paragraphs=paragraphs)

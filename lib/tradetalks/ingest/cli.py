@@ -10,6 +10,7 @@ data that would not validate with exit 1.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from datetime import date
@@ -64,6 +65,8 @@ def _inside(path: Path, folder: Path) -> bool:
 
 def _out_path(args, article: Path, data_dir: Path) -> Path:
     out = Path(args.out) if args.out else article.with_name(article.stem + ".review.yaml")
+    if not args.out and not article.parent.stat().st_mode & 0o222:
+        raise IngestError(f"the article's folder {article.parent} is read-only; give --out REVIEW.yaml elsewhere")
     if _inside(out, data_dir):
         raise IngestError(f"the review file {out} would be inside the data folder {data_dir}; give --out elsewhere")
     if out.is_dir():
@@ -82,7 +85,8 @@ def _out_path(args, article: Path, data_dir: Path) -> Path:
 
 def ingest(args) -> int:
     from .article import read_article
-    from .extract import Builder, slug
+    from .extract import Builder
+    from .names import slug
     from .report import source_row, summary
     from .review import write_review
 
@@ -112,6 +116,10 @@ def ingest(args) -> int:
     builder.review.source, builder.review.source_recorded = source_row(builder, article, published, how), source_id in known
     if given is not None and article.stated_date not in (None, given):
         builder.review.notes.append(f"the text states {article.stated_date} ({article.stated_how}); --published {given} was used")
+    start, end = ds.schema.window_start, ds.schema.window_end
+    if not start <= published <= end:
+        builder.review.notes.append(f"the article's date {published} is outside the data's window {start} to {end}: "
+                                    "rows dated there will not validate until window.end in datapackage.json moves")
     review = builder.build()
     write_review(review, out)
     print(summary(review, article, out))
@@ -138,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     except IngestError as exc:
         print(f"tradetalks ingest: error: {exc}", file=sys.stderr)
         return exc.status
+    except BrokenPipeError:  # the reader of the summary left ('... | head'): nothing to report
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as exc:
         print(f"tradetalks ingest: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return 2

@@ -22,37 +22,40 @@ WEEKDAY = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?
 DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b"
 YEAR = r"(?P<year>(?:19|20)\d\d)\b"
 NUM = r"(?P<n>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten)"
-I = "(?i:{})".format  # case-insensitive part; month and weekday names stay capitalised (not "may", "march")
+CI = "(?i:{})".format  # case-insensitive part; month and weekday names stay capitalised (not "may", "march")
 
 #: (kind, pattern). Earlier and longer matches win where two overlap.
 PATTERNS: list[tuple[str, re.Pattern]] = [(k, re.compile(p)) for k, p in [
     ("iso", r"\b(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)\b"),
     ("absolute", rf"\b(?:{WEEKDAY},?\s+)?{MONTH}\s+{DAY}(?:,?\s+{YEAR})?"),
     ("absolute", rf"\b(?:{WEEKDAY},?\s+)?{DAY}\s+(?:of\s+)?{MONTH}(?:,?\s+{YEAR})?"),
-    ("part_month", I(r"\b(?P<part>early|mid|late|earlier in|later in|(?:the )?end of|(?:the )?beginning of|(?:the )?start of)[\s-]+")
+    ("part_month", CI(r"\b(?P<part>early|mid|late|earlier in|later in|(?:the )?end of|(?:the )?beginning of|(?:the )?start of)[\s-]+")
      + rf"{MONTH}(?:\s+{YEAR})?"),
     ("month_year", rf"\b{MONTH}\s+{YEAR}"),
-    ("in_month", I(r"\b(?:in|since|until|by|during|from|through|of|last|this|next)\s+") + rf"{MONTH}(?!\s+\d)"),
-    ("weekday", I(r"\b(?:(?P<mod>last|next|this|on|by|until|since|from)\s+)?") + WEEKDAY
-     + I(r"(?:\s+(?P<tod>night|morning|evening|afternoon))?")),
-    ("relative", I(r"\b(?P<rel>the day before yesterday|the day after tomorrow|yesterday|tomorrow|today|tonight"
+    ("in_month", CI(r"\b(?:in|since|until|by|during|from|through|of|last|this|next)\s+") + rf"{MONTH}(?!\s+\d)"),
+    ("weekday", CI(r"\b(?:(?P<mod>last|next|this|on|by|until|since|from)\s+)?") + WEEKDAY
+     + CI(r"(?:\s+(?P<tod>night|morning|evening|afternoon))?")),
+    ("relative", CI(r"\b(?P<rel>the day before yesterday|the day after tomorrow|yesterday|tomorrow|today|tonight"
                    r"|this (?:morning|afternoon|evening))\b(?!['’]s)")),
-    ("relative", I(r"\b(?P<rel>(?:earlier|later) this (?:week|month|year)|(?:last|this|next) (?:week|month|year)"
+    ("relative", CI(r"\b(?P<rel>(?:earlier|later) this (?:week|month|year)|(?:last|this|next) (?:week|month|year)"
                    r"|(?:over|at) the weekend|(?:last|this|next) weekend"
                    r"|(?:early|mid|late|earlier|later)[\s-](?:next|last|this) year)\b")),
-    ("counted", I(rf"\b{NUM}\s+(?P<unit>day|week|month|year)s?\s+(?P<dir>ago|from now)\b")),
-    ("counted", I(rf"\bin\s+{NUM}\s+(?P<unit>day|week)s?(?P<dir>)\b")),
-    ("anchored", I(rf"\b{NUM}\s+(?P<unit>day|week)s?\s+(?P<dir>earlier|later|before|after|prior)\b")),
-    ("anchored", I(r"\bthe (?P<unit>day|week) (?P<dir>before|after)\b(?! (?:yesterday|tomorrow))")),
-    ("anchored", I(r"\bthe (?P<dir>previous|next|following) (?P<unit>day|week)\b")),
-    ("year", I(r"\b(?P<prep>in|since|during|until|early|late|mid)[\s-]+") + YEAR),
-    ("vague", I(r"\b(?P<vague>recently|soon|shortly|lately|in recent (?:days|weeks|months)|in the coming (?:days|weeks|months)"
+    ("counted", CI(rf"\b{NUM}\s+(?P<unit>day|week|month|year)s?\s+(?P<dir>ago|from now)\b")),
+    ("counted", CI(rf"\bin\s+{NUM}\s+(?P<unit>day|week)s?(?P<dir>)\b")),
+    ("anchored", CI(rf"\b{NUM}\s+(?P<unit>day|week)s?\s+(?P<dir>earlier|later|before|after|prior)\b")),
+    ("anchored", CI(r"\bthe (?P<unit>day|week) (?P<dir>before|after)\b(?! (?:yesterday|tomorrow))")),
+    ("anchored", CI(r"\bthe (?P<dir>previous|next|following) (?P<unit>day|week)\b")),
+    ("year", CI(r"\b(?P<prep>in|since|during|until|early|late|mid)[\s-]+") + YEAR),
+    ("vague", CI(r"\b(?P<vague>recently|soon|shortly|lately|in recent (?:days|weeks|months)|in the coming (?:days|weeks|months)"
                 r"|in the near future|in the (?:past|last) (?:few )?(?:days|weeks|months))\b")),
 ]]
 FUTURE = re.compile(r"\b(?:will|won['’]t|shall|would|(?:is|are|was|were) (?:set|due|expected|scheduled|slated|poised|going|to)"
-                    r"|to be held|upcoming|ahead of|plans? to|planned for|sets? the stage for)\b", re.I)
-CLAUSE_BREAK = re.compile(r"[;:]|\s[–—-]\s|,?\s+(?:but|while|whereas|although)\s", re.I)
-PREPOSITIONS = re.compile(r"^(?:on|by|until|since|from|in|during|through|of)\s+", re.I)
+                    r"|to be held|upcoming|ahead of|plans? to|planned for|sets? the stage for)\b", re.IGNORECASE)
+PAST = re.compile(r"\b(?:said|told|announced|added|noted|stated|wrote|posted|met|held|signed|spoke|agreed|was|were|had|did|"
+                  r"imposed|raised|cut|took|accused|denied|countered|reported|described|called|revealed|indicated|"
+                  r"emphasi[sz]ed|suggested|left|arrived|began|ended|expanded|announced)\b", re.IGNORECASE)
+CLAUSE_BREAK = re.compile(r"[;:]|\s[–—-]\s|,?\s+(?:but|while|whereas|although|that)\s", re.IGNORECASE)
+PREPOSITIONS = re.compile(r"^(?:on|by|until|since|from|in|during|through|of)\s+", re.IGNORECASE)
 
 
 @dataclass
@@ -75,11 +78,18 @@ class DateMention:
 
 
 def is_future(sentence: str, start: int, end: int) -> bool:
-    """Whether the clause holding sentence[start:end] speaks of the future ('will meet on Thursday')."""
+    """Whether the verb governing sentence[start:end] speaks of the future: the nearest tense cue before the
+    phrase in its clause ('will meet on Thursday' yes; 'said on Monday that talks would resume' no), else
+    the first one after it ('On Thursday the leaders will meet')."""
     left = max([m.end() for m in CLAUSE_BREAK.finditer(sentence, 0, start)], default=0)
     right = next((m.start() for m in CLAUSE_BREAK.finditer(sentence, end)), len(sentence))
-    clause = sentence[left:start] + " " + sentence[end:right]
-    return bool(FUTURE.search(clause))
+    before = [(m.end(), True) for m in FUTURE.finditer(sentence, left, start)]
+    before += [(m.end(), False) for m in PAST.finditer(sentence, left, start)]
+    if before:
+        return max(before)[1]
+    after = [(m.start(), True) for m in FUTURE.finditer(sentence, end, right)]
+    after += [(m.start(), False) for m in PAST.finditer(sentence, end, right)]
+    return min(after)[1] if after else False
 
 
 def _parse(phrase: str, published: date, parts: list[str]) -> date | None:

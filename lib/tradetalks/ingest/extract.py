@@ -4,45 +4,16 @@ recorded event the article reports), their actors, sources and sticking points; 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import quotes
+from . import events, quotes
 from .article import Article
-from .calendar import fmt
 from .conflicts import Record, rate_mentions
 from .dates import DateMention, find_dates
-from .names import ActorIndex, Mention, find_topics, side_hint, topic_patterns
+from .names import ActorIndex, Mention, find_topics, side_hint, slug, topic_patterns
 from .review import Proposal, Review, sha256
-
-TYPE_RULES = [
-    ("testimony", r"\btestif(?:y|ied|ies|ying)\b|\btestimony\b"),
-    ("leaders_call", r"\b(?:phone|telephone) (?:call|conversation)s?\b|\bspoke by (?:phone|telephone)\b|\bheld a call\b"),
-    ("multilateral_meeting", r"\bsummit\b.*\b(?:ASEAN|Asean|RCEP|APEC|G20|G7|Regional Comprehensive)\b|\b(?:ASEAN|Asean|RCEP|APEC|G20|G7)\b.*\bsummit\b"),
-    ("summit", r"\bsummit\b|\bmeeting\b[^.]*\bbetween\b|\b(?:will|to) meet\b"),
-    ("talks_round", r"\b(?:talks|negotiations|discussions)\b|\bround of\b|\bnegotiators\b"),
-    ("court_ruling", r"\bcourt\b[^.]*\b(?:rul|struck|decid|block)"),
-    ("retaliation", r"\bretaliat|\bcountermeasure|\bcounter-tariff"),
-    ("export_control", r"\bexport controls?\b|\bentity list\b|\bexport ban\b|\bhalt(?:ed|ing)? (?:the )?sales?\b"),
-    ("visa_action", r"\bvisas?\b"),
-    ("tariff_action", r"\b(?:impos|rais|increas|hik|cut|reduc|lower|halv|lift)\w*\b[^.]{0,60}\btariffs?\b"),
-    ("threat", r"\bthreat(?:en)?"),
-    ("agreement", r"\bagreement\b|\bagreed\b|\bdeal\b|\btruce\b|\bconsensus\b|\bframework\b|\bsigned\b"),
-    ("statement", r"\b(?:said|says|announced|posted|accused|stated|told|wrote|interview|remarks|denied|countered)\b"),
-]
-ROLES = {"leaders_call": "leader", "summit": "leader", "talks_round": "delegate", "negotiators_call": "lead_negotiator",
-         "testimony": "testifier", "multilateral_meeting": "delegate", "third_party_deal": "signatory"}
-STATUS_CUES = [("suspended", r"\bsuspen|\bpause|\bpostpone|\bextended\b"), ("agreed", r"\bagreed\b|\bagreement\b|\bresume"),
-               ("escalated", r"\bimpos|\bthreat|\bescalat|\bretaliat|\bhalt|\brevok|\bslapped"),
-               ("eased", r"\beas(?:ed|ing)\b|\brelax|\blift"), ("unresolved", r"\bunresolved\b|\bno change\b"),
-               ("negotiated", r"\bdiscuss|\btalks\b|\bnegotiat|\baddress|\bfocus|\bprogress")]
-UNATTRIBUTED = re.compile(r"\b(?:sources familiar|analysts|experts|observers|people familiar|insiders)\b", re.I)
-
-
-def slug(text: str, words: int = 4) -> str:
-    parts = re.sub(r"[^a-z0-9]+", " ", text.lower()).split()
-    return "-".join(parts[:words]) or "x"
 
 
 @dataclass
@@ -54,7 +25,7 @@ class Sentence:
     mentions: list[Mention]
     topics: list[tuple[str, str]]
     event: dict | None = None
-    links: dict = field(default_factory=dict)
+    pronoun: str | None = None
 
 
 class Builder:
@@ -68,6 +39,7 @@ class Builder:
         self.used: dict[str, set[str]] = {}
         self.new_actor_ids: dict[str, str] = {}
         self.sentences: list[Sentence] = []
+        self.last_event: dict[str, dict] = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -101,14 +73,19 @@ class Builder:
     # ------------------------------------------------------------------ steps
 
     def scan(self) -> None:
-        anchor = None
+        """Dates, names and topics of every sentence; each date phrase goes to the review with its reasoning."""
+        anchor, last_person = None, None
         for i, (para, text) in enumerate(self.article.sentences()):
             found = find_dates(text, self.published, anchor)
             for d in found:
                 if d.precision == "day":
                     anchor = d.start_date
-            self.sentences.append(Sentence(i + 1, para, text, found, self.index.find(text),
-                                           find_topics(self.topic_patterns, text)))
+            s = Sentence(i + 1, para, text, found, self.index.find(text), find_topics(self.topic_patterns, text))
+            if re.match(r"(?:He|She)\b", text):
+                s.pronoun = last_person
+            persons = [m.actor_id for m in s.mentions if m.actor_id in self.index.persons]
+            last_person = persons[0] if persons else last_person
+            self.sentences.append(s)
             for d in found:
                 self.review.dates.append({"sentence": i + 1, "phrase": d.phrase, "precision": d.precision,
                                           "start": d.start_date.isoformat() if d.start_date else None,
@@ -116,6 +93,7 @@ class Builder:
                                           "future_tense": d.future, "reasoning": d.note, "text": text})
 
     def names(self) -> None:
+        """Every name once in the review; a new spelling becomes an alias row, an unknown person an actor row."""
         seen: set[tuple[str, str]] = set()
         for s in self.sentences:
             for m in s.mentions:
@@ -143,131 +121,28 @@ class Builder:
         self.add("actors", "low", s, why=f"a person named near a title or a speech verb; {m.how}",
                  todo="check the person, their side and post before accepting",
                  fields=self.fields("actors", id=actor_id, name=m.text, side=side_hint(s.text, m.start), kind="person",
-                                    post=m.title, note=f"Named in {self.source_id}."))
+                                    post=re.sub(r"^(?:Chinese|US|U\.S\.|American)\s+", "", m.title or "") or None,
+                                    note=f"Named in {self.source_id}."))
 
-    def events(self) -> None:
-        for s in self.sentences:
-            etype = classify(s, self.index)
-            located = any(re.search(r"\b" + re.escape(p) + r"\b", s.text) for ps in self.record.places.values() for p in ps)
-            if etype is None or len(s.text.split()) < 5 or not (s.dates or located):
-                continue
-            actors = {a for a in (self.actor_of(m) for m in s.mentions) if a}
-            when = next((d for d in s.dates if d.resolved), None) or next((d for d in s.dates if d.candidates), None)
-            span = (when.start_date, when.end_date or when.start_date) if when and when.resolved else None
-            reasoning = when.note if when else None
-            if when is not None and not when.resolved:  # a future weekday: resolved only if the record corroborates it
-                for c in when.candidates:
-                    hit = self.record.match_event(etype, actors, s.text, (c, c), self.published)
-                    if hit.kind == "same" and hit.score >= 4:
-                        span = (c, c)
-                        reasoning = (f"{when.note}; the record has {hit.event['id']} ({hit.event['type']}) on {fmt(c)}, "
-                                     f"which this sentence matches, so taken as {fmt(c)} (confirm)")
-                        when.precision, when.start_date = "day", c
-                        self._corroborate(when, c, reasoning)
-                        break
-            match = self.record.match_event(etype, actors, s.text, span, self.published)
-            if match.kind == "same":
-                self._link_recorded(s, match, etype, actors, reasoning)
-            elif when is not None:  # an event with no date at all is not proposed (it could not be recorded)
-                self._new_event(s, etype, actors, when, span, reasoning, match)
-
-    def _corroborate(self, when: DateMention, day: date, reasoning: str) -> None:
-        for entry in self.review.dates:
-            if entry["phrase"] == when.phrase and entry["precision"] == "ambiguous" and entry["future_tense"]:
-                entry.update(precision="day", start=day.isoformat(), reasoning=reasoning)
-
-    def _link_recorded(self, s: Sentence, match, etype: str, actors: set[str], reasoning: str | None) -> None:
-        ev = match.event
-        s.event = {"id": ev["id"], "start": ev["start"], "end": ev["end"], "recorded": True,
-                   "actors": self.record.actors_of.get(ev["id"], set()) | actors}
-        self.review.recorded_matches.append({"sentence": s.index, "event_id": ev["id"], "date": ev["start"].isoformat(),
-                                             "sources": self.record.sources_of.get(ev["id"], []),
-                                             "text": s.text, "date_reasoning": reasoning})
-        self._links(s, ev["id"], etype, actors, recorded=True)
-
-    def _new_event(self, s: Sentence, etype, actors, when, span, reasoning, match) -> None:
-        names = [self.index.name(a) for a in actors if a in self.index.actors]
-        location = next((e["location"] for e in self.record.events for p in self.record.places[e["id"]]
-                         if isinstance(e.get("location"), str) and p == e["location"].split(",")[0]
-                         and re.search(r"\b" + re.escape(p) + r"\b", s.text)), None)
-        start = span[0].isoformat() if span else None
-        end = span[1].isoformat() if span and span[1] != span[0] else None
-        precision = None if not span else ("day" if span[0] == span[1] else "within")
-        future = any(d.future for d in s.dates) or bool(re.search(r"\bwill\b|\bis expected to\b", s.text))
-        key = "-".join(self.surname(a) for a in sorted(actors)[:2]) or slug(etype, 2)
-        eid = self.unique_id("events", f"{start or 'undated'}-{slug(location or '', 1) + '-' if location else ''}{key}-"
-                                       f"{etype.replace('_', '-')}")
-        label = etype.replace("_", " ")
-        title = f"{label.capitalize()}: {', '.join(names) or 'actors to name'}" + (f" ({location})" if location else "")
-        summary = (f"{label.capitalize()} involving {', '.join(names) or 'the two sides'}"
-                   + (f" in {location}" if location else "") + f", as {self.source_id} reports it"
-                   + (" (expected at the time of writing)" if future else "") + ".")
-        conflict, confidence = None, ("medium" if span and names else "low")
-        if match.kind == "conflict":
-            conflict = self._date_conflict(s, match.event, when, span)
-        p = self.add("events", confidence, s, why=f"{label} ({', '.join(names) or 'no recorded actor'})"
-                     + (f"; possibly the recorded {', '.join(match.possible)}" if match.possible and not conflict else ""),
-                     date_reasoning=reasoning or "no date phrase: fill start_date", conflict=conflict,
-                     todo="write title and summary in our own words; check the dates",
-                     fields=self.fields("events", id=eid, start_date=start, end_date=end, date_precision=precision,
-                                        status="scheduled" if future else "occurred", type=etype, title=title,
-                                        summary=summary, location=location,
-                                        date_note=f"{self.source_id}: {reasoning}" if reasoning else None))
-        s.event = {"id": eid, "start": span[0] if span else None, "end": span[1] if span else None, "recorded": False,
-                   "actors": set(actors)}
-        self._links(s, eid, etype, actors, recorded=False)
-        if conflict:
-            self._discrepancy(s, p, conflict)
-
-    def _date_conflict(self, s: Sentence, ev: dict, when: DateMention | None, span) -> dict:
-        sources = self.record.sources_of.get(ev["id"], [])
-        said = f"'{when.phrase}' = {span[0]}" + (f" to {span[1]}" if span[1] != span[0] else "") if when and span else "no date"
-        recorded = ev["start"].isoformat() + (f" to {ev['end']}" if ev["end"] != ev["start"] else "")
-        return {"kind": "date", "recorded_table": "events", "recorded_id": ev["id"], "recorded_date": recorded,
-                "recorded_sources": sources,
-                "message": f"the article dates this {said}; the record has {ev['id']} ({ev['title']}) on {recorded}, "
-                           f"sources {', '.join(sources) or 'none'}",
-                "topic": f"Date of {ev['title']}", "source_says": f"Dates it {said}.",
-                "record_says": f"The record dates it {recorded} (event {ev['id']}; sources {', '.join(sources)}).",
-                "handling": f"The record's date is kept for {ev['id']}; the article's date is not used."}
-
-    def _discrepancy(self, s: Sentence | None, row: Proposal | None, c: dict) -> None:
-        did = self.unique_id("discrepancies", f"d-{self.source_id}-{slug(c['topic'], 5)}")
+    def discrepancy(self, s: Sentence | None, row: Proposal | None, c: dict) -> None:
+        """Propose the discrepancies row that records conflict ``c`` (of proposal ``row``, if any), unless the
+        record already has one for this source."""
+        known = self.record.known_discrepancy(self.source_id, c.pop("needles", []), c.pop("names", []))
+        if known:
+            c["recorded_discrepancy"] = known
+            c["message"] += f"; already recorded as discrepancy {known}"
+            if row is None:
+                self.review.notes.append(f"{c['message']} (no new row proposed)")
+            return
+        did = self.unique_id("discrepancies", f"d-{self.source_id}-{c['kind']}-{quotes.slug_words(c['topic'].split(' ', 2)[-1])}")
         where = f"records the conflict of row {self.review.rows.index(row) + 1}" if row else "records the conflict below"
         self.add("discrepancies", "high", s, why=where, conflict=None if row else c,
                  todo="edit source_says / record_says / handling to our wording",
                  fields=self.fields("discrepancies", id=did, source_id=self.source_id, topic=c["topic"],
                                     source_says=c["source_says"], record_says=c["record_says"], handling=c["handling"]))
 
-    def _links(self, s: Sentence, eid: str, etype: str, actors: set[str], recorded: bool) -> None:
-        if not recorded or not self.record.has("event_sources", {"event_id": eid, "source_id": self.source_id}):
-            self.add("event_sources", "medium", s, why=f"the article reports {eid}",
-                     fields=self.fields("event_sources", event_id=eid, source_id=self.source_id))
-        if UNATTRIBUTED.search(s.text) and not s.mentions:
-            self.review.notes.append(f"sentence {s.index}: unattributed commentary; no actor or sticking-point link proposed")
-            return
-        subject = next((self.actor_of(m) for m in s.mentions if self.actor_of(m)), None)
-        for actor in sorted(actors):
-            row = {"event_id": eid, "actor_id": actor}
-            if recorded and actor in self.record.actors_of.get(eid, set()):
-                continue
-            post = str(self.index.actors.get(actor, {}).get("post") or "")
-            role = ROLES.get(etype) or ("announcer" if actor == subject else "subject")
-            if etype == "talks_round" and "led the" in post:
-                role = "lead_negotiator"
-            self.add("event_actors", "medium" if recorded else "low", s, why=f"{self.index.name(actor)} named in the sentence",
-                     fields=self.fields("event_actors", **row, role=role, source_id=self.source_id, support="reported"))
-        linked = set(self.ds.event_sticking_points.loc[self.ds.event_sticking_points["event_id"] == eid, "sticking_point_id"])
-        for point, words in s.topics:
-            if point in linked:
-                continue
-            status = next((st for st, cue in STATUS_CUES if re.search(cue, s.text, re.I)), "raised")
-            self.add("event_sticking_points", "low", s, why=f"'{words}' names the sticking point {point}",
-                     todo="check the status (and expires/remains for suspended)" if status == "suspended" else "check the status",
-                     fields=self.fields("event_sticking_points", event_id=eid, sticking_point_id=point, status=status,
-                                        source_id=self.source_id, support="reported"))
-
     def rates(self) -> None:
+        """Flag each tariff rate the article gives that no recorded step of that side and measure has."""
         for s in self.sentences:
             span = next(((d.start_date, d.end_date or d.start_date) for d in s.dates if d.resolved), None)
             for r in rate_mentions(s.text):
@@ -277,35 +152,20 @@ class Builder:
                 side = {"united_states": "US", "china": "Chinese", None: "a"}[r["side"]]
                 what = f"{side} {r['measure'] or 'tariff'}"
                 labels = "; ".join(dict.fromkeys(label for _v, label in values))
-                c = {"kind": "rate", "recorded_table": "tariff_steps",
+                c = {"kind": "rate", "needles": [f"{r['rate']:g} per cent", f"{r['rate']:g} percent"],
+                     "recorded_table": "tariff_steps",
                      "message": f"the article gives {what} at {r['rate']:g}%; the record has {labels}",
                      "topic": f"Rate of the {what}", "source_says": f"Gives the {what} as {r['rate']:g}%.",
                      "record_says": f"The record's steps: {labels}.",
                      "handling": "The recorded rates are kept; the article's figure is not used."}
-                self._discrepancy(s, None, c)
+                self.discrepancy(s, None, c)
 
     def build(self) -> Review:
         self.scan()
         self.names()
-        self.events()
+        events.events(self)
         quotes.statements(self)
         self.rates()
         return self.review
 
 
-def classify(s: Sentence, index: ActorIndex) -> str | None:
-    """The event type a sentence reports, from its words and the actors it names."""
-    third = any(m.actor_id and index.actors.get(m.actor_id, {}).get("side") == "third_party"
-                and index.actors[m.actor_id]["kind"] == "government" for m in s.mentions)
-    text = re.sub(r"“[^”]*”|\"[^\"]*\"", "“…”", s.text)  # the quoted words are not the reporter's account
-    for etype, pattern in TYPE_RULES:
-        if re.search(pattern, text, re.I if etype not in ("multilateral_meeting",) else 0):
-            if etype == "agreement" and third and re.search(r"\bsigned\b|\bagreements?\b|\bdeals?\b", text):
-                return "third_party_deal"
-            if etype == "summit" and "summit" not in text.lower():
-                leaders = {m.actor_id for m in s.mentions if m.actor_id and "President" in
-                           str(index.actors.get(m.actor_id, {}).get("post", ""))}
-                if len(leaders) < 2:
-                    continue
-            return etype
-    return None

@@ -18,7 +18,7 @@ TITLE_WORDS = {"mr", "mrs", "ms", "dr", "president", "vice", "premier", "vice-pr
                "national", "lead", "top", "senior", "former", "then", "federal", "reserve", "agriculture"}
 PERSON_TITLE = re.compile(r"\b(?:vice[ -]premier|premier|president|secretary|minister|representative|ambassador|governor|"
                           r"senator|spokes(?:person|man|woman)|chairman|director|negotiator|envoy|mr|ms|mrs|dr|chancellor|"
-                          r"commissioner|adviser|advisor|head of)\b\.?\s*$", re.I)
+                          r"commissioner|adviser|advisor|head of)\b\.?\s*$", re.IGNORECASE)
 SPEECH_AFTER = re.compile(r"^\s*(?:,[^,]{0,80},\s*)?(?:said|says|told|added|noted|stated|wrote|argued|warned|explained|"
                           r"insisted|announced|posted|confirmed|denied)\b")
 NOT_PERSON = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -29,14 +29,14 @@ NOT_PERSON = {"january", "february", "march", "april", "may", "june", "july", "a
               "asean", "rcep", "apec", "bank", "group", "news", "media", "the", "a", "an", "and", "but", "this", "that",
               "after", "while", "as", "in", "on", "he", "she", "they", "his", "her", "its", "it", "both", "asia", "europe",
               "america", "american", "chinese", "economic", "national", "trade", "tariff", "tariffs", "talks", "summit"}
-NAME_SEQUENCE = re.compile(r"(?<![\w-])(?:[A-Z][a-z]+(?:[-'’][A-Za-z]+)*|[A-Z]{2,}|U\.S\.)"
-                           r"(?:\s+(?:[A-Z][a-z]+(?:[-'’][A-Za-z]+)*|[A-Z]{2,}|U\.S\.)){0,4}")
+_TOKEN = r"(?:[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*(?:['’][A-Z][a-z]+)?|[A-Z]{2,}|U\.S\.)"  # 'O’Brien' yes, 'Bessent’s' no
+NAME_SEQUENCE = re.compile(rf"(?<![\w-]){_TOKEN}(?:\s+{_TOKEN}){{0,4}}")
 #: Words for the sticking points beyond their names (the names' own words are used too).
 TOPIC_WORDS = {
     "rare-earths": ["rare earth", "rare-earth", "critical mineral", "magnet"],
     "soybeans": ["soybean", "soya", "farm goods", "farm purchases", "agricultural purchases"],
     "fentanyl-tariff": ["fentanyl"],
-    "tariff-levels": ["reciprocal tariff", "reciprocal", "tariff truce", "reduce tariffs", "tariff reduction",
+    "tariff-levels": ["reciprocal tariff", "reciprocal dut", "tariff truce", "reduce tariffs", "tariff reduction",
                       "tariff cuts", "reduction in tariffs", "tariffs on chinese goods", "tariffs on us goods",
                       "tariffs on u.s. goods", "tariffs on american goods", "100 per cent tariff", "100% tariff"],
     "chip-export-controls": ["chip", "microchip", "semiconductor", "chip design", "eda software",
@@ -48,6 +48,12 @@ TOPIC_WORDS = {
     "intellectual-property": ["intellectual property"],
     "trade-imbalance": ["trade imbalance", "trade deficit"],
 }
+
+
+def slug(text: str, words: int = 4) -> str:
+    """'Scott Bessent' -> 'scott-bessent' (the first ``words`` words, a-z0-9 only)."""
+    parts = re.sub(r"[^a-z0-9]+", " ", text.lower()).split()
+    return "-".join(parts[:words]) or "x"
 
 
 @dataclass
@@ -86,7 +92,7 @@ class ActorIndex:
             parts = self.actors[i]["name"].split()
             self.surnames.setdefault(parts[0] if self.actors[i]["side"] == "china" else parts[-1], set()).add(i)
         ordered = sorted(self.surfaces, key=lambda s: -len(s[0]))
-        self._exact = [(re.compile(r"(?<![\w-])" + re.escape(s) + r"(?![\w-])", 0 if " " not in s else re.I), s, a, w)
+        self._exact = [(re.compile(r"(?<![\w-])" + re.escape(s) + r"(?![\w-])", 0 if " " not in s else re.IGNORECASE), s, a, w)
                        for s, a, w in ordered]
 
     def name(self, actor_id: str) -> str:
@@ -196,15 +202,16 @@ def topic_patterns(points: pd.DataFrame) -> list[tuple[str, re.Pattern]]:
             if part and len(part) > 3:
                 words.add(part.rstrip("s"))
         alternatives = "|".join(re.escape(w).replace(r"\ ", r"[\s-]+") for w in sorted(words, key=len, reverse=True))
-        out.append((r["id"], re.compile(rf"\b(?:{alternatives})(?:s|es)?\b", re.I)))
+        out.append((r["id"], re.compile(rf"\b(?:{alternatives})(?:s|es)?\b", re.IGNORECASE)))
     return out
 
 
 def find_topics(patterns: list[tuple[str, re.Pattern]], sentence: str) -> list[tuple[str, str]]:
     """(sticking point id, the words that matched) for each sticking point the sentence touches."""
     hits = []
+    plain = re.sub(r"[“”\"]", "", sentence)  # 'steep “reciprocal” tariffs'
     for point_id, pattern in patterns:
-        m = pattern.search(sentence)
+        m = pattern.search(plain)
         if m:
             hits.append((point_id, m.group(0)))
     ids = {h[0] for h in hits}

@@ -29,8 +29,8 @@ def source_row(builder, article: Article, published: date, how: str) -> dict:
 
 def summary(review: Review, article: Article, out: Path) -> str:
     """A few lines: what was read, what is proposed, conflicts and unresolved dates, where the review is."""
-    lines = [f"Read {article.path} ({article.kind}, {len(article.sentences())} sentences); "
-             f"published {review.published} (from {review.published_how})."]
+    lines = [(f"Read {article.path} ({article.kind}, {len(article.sentences())} sentences); "
+              f"published {review.published} (from {review.published_how}).")]
     sid = review.source["id"]
     lines.append(f"Source: {sid}" + (" (already recorded: its row will not be added again)." if review.source_recorded
                                      else " (new sources row proposed)."))

@@ -139,6 +139,8 @@ def read_review(path: Path, table_fields: dict[str, list[str]]) -> tuple[dict[st
         raise IngestError(f"{path} is not UTF-8 text (byte {exc.start})") from None
     try:
         doc = yaml.safe_load(text)
+    except ValueError as exc:  # e.g. an impossible date written unquoted: 2025-02-30
+        raise IngestError(f"{path} has a value YAML cannot read: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
