@@ -44,8 +44,13 @@ system-deps:
 validate: $(STAMP)
 	$(VENV)/bin/tradetalks validate
 
+# The site, then the book as a PDF into it (the footer of every page links it) when Chromium is there;
+# without Chromium the site is still built and the line printed says how to get the PDF (make pdf).
 book: $(STAMP)
 	$(VENV)/bin/tradetalks build
+	@if $(VENV)/bin/python -c "import sys; from tradetalks.pdf.site import missing_requirements as m; sys.exit(1 if m() else 0)"; \
+	then $(VENV)/bin/tradetalks pdf --build never; \
+	else echo "The PDF was not made (Chromium, poppler-utils or CJK fonts missing): run 'make pdf' to install them and print it."; fi
 
 # Lint (ruff), templates stored without outputs, and the tests that need no book, browser or build.
 lint: $(STAMP)

@@ -1,4 +1,4 @@
-"""The ``tradetalks`` command: validate the data, build the book, print it as a PDF, make a custom
+"""The tradetalks command: validate the data, build the book, print it as a PDF, make a custom
 report, or turn a news article into rows to review.
 
 Every fault a user can cause ends with a message saying what and where, and a non-zero exit status;

@@ -36,9 +36,12 @@ from .cache import PageCache, data_fingerprint, page_key
 from .execute import CELL_TIMEOUT, Job, PageResult, run_pages
 from .harden import UnsafePageError, harden_site
 from .jupyterbook import GENERATED, run_jupyter_book, summarise_log, toc_yaml
+from .links import dead_links
 from .plan import Page, Plan, PlanError, expand_pages, load_plan
 from .postprocess import postprocess_notebook
+from .provenance import footer_html
 from .publish import STAGING_PREFIX, build_lock, publish, remove_leftovers
+from .search import write_search_pages
 from .stage import book_inputs, stage_book, stage_data
 
 EXIT_OK = 0
@@ -77,6 +80,27 @@ def _validate_data(data_dirs: Sequence[Path]) -> str | None:
     return "\n\n".join(messages) if messages else None
 
 
+def _window_note(plan: Plan, root: Path) -> str | None:
+    """One line when the plan's window leaves recorded events out of the book."""
+    from ..analysis.windows import QueryError, window
+    from ..data import load_dataset
+
+    start, end = plan.defaults.get("window_start"), plan.defaults.get("window_end")
+    if not start and not end:
+        return None
+    ds = load_dataset(resolve_data_dir(plan.defaults.get("data_dir"), root=root))
+    try:
+        s, e = window(ds, start, end)
+    except QueryError:
+        return None  # the page that uses it reports the problem
+    last = ds.events["end_date"].fillna(ds.events["start_date"])
+    outside = int(((ds.events["start_date"] > e) | (last < s)).sum())
+    if not outside:
+        return None
+    return (f"note: the plan's window {s.date()} to {e.date()} leaves out {outside} of the {len(ds.events)} recorded "
+            f"events (book/plan.yml defaults; remove window_start/window_end to follow the data)")
+
+
 def _with_absolute_data_dirs(pages: Sequence[Page], root: Path) -> list[Page]:
     """Pages whose data_dir is an absolute path (the notebooks also run under nbval, from another
     working directory); "" keeps meaning "the repository's data folder"."""
@@ -104,9 +128,13 @@ def _describe_failure(page: Page, result: PageResult, root: Path) -> str:
 
 
 def _site_key(page_keys: Mapping[str, str], book_dir: Path, pages: Sequence[Page]) -> str:
-    """Everything the published site depends on: every page's key, the table of contents, the book's files."""
+    """Everything the published site depends on: every page's key, the table of contents, the book's
+    files, the build's own code and the day (every page's footer carries the build date)."""
     h = hashlib.sha256(json.dumps(sorted(page_keys.items())).encode())
     h.update(toc_yaml(pages).encode())
+    h.update(_dt.datetime.now(_dt.timezone.utc).date().isoformat().encode())
+    for f in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(f.read_bytes())
     for f in book_inputs(book_dir):
         h.update(str(f.relative_to(book_dir)).encode() + b"\0" + f.read_bytes())
     return h.hexdigest()
@@ -193,6 +221,9 @@ def _build(plan_file: Path, book: Path, out_dir: Path, root_dir: Path, jobs: int
     if problems:
         raise _Failed(EXIT_DATA, problems, "", "Build stopped: fix the data first. Nothing was built or published.")
     print(f"data ok ({len(data_dirs)} folder{'s' if len(data_dirs) != 1 else ''})", flush=True)
+    note = _window_note(plan, root_dir)
+    if note:
+        print(note, flush=True)
 
     try:
         pages = expand_pages(_with_absolute_data_dirs(plan.pages, root_dir))
@@ -245,8 +276,10 @@ def _build_in(staging: Path, plan: Plan, pages: list[Page], keys: dict[str, str]
     import nbformat
 
     # 2. staging
+    data_dir = resolve_data_dir(plan.defaults.get("data_dir"), root=root_dir)
     stage_book(book, staging)
-    stage_data(resolve_data_dir(plan.defaults.get("data_dir"), root=root_dir), staging)
+    stage_data(data_dir, staging)
+    _add_footer(staging, data_dir)
     generated = staging / GENERATED
     generated.mkdir()
 
@@ -309,10 +342,16 @@ def _build_in(staging: Path, plan: Plan, pages: list[Page], keys: dict[str, str]
     html = staging / "_build" / "html"
     if not (html / "index.html").is_file():
         raise _Failed(EXIT_BOOK, f"jupyter-book produced no {html / 'index.html'}; nothing published.")
+    write_search_pages(html)
     try:
         harden_site(html)
     except UnsafePageError as exc:
         raise _Failed(EXIT_BOOK, f"Refused to publish: {exc}. Text from the data must be escaped where it enters a page.") from None
+    dead = dead_links(html)
+    if dead:
+        shown = "\n".join(f"  {d}" for d in dead[:40]) + (f"\n  ... and {len(dead) - 40} more" if len(dead) > 40 else "")
+        raise _Failed(EXIT_BOOK, f"Refused to publish: {len(dead)} link{'s' if len(dead) != 1 else ''} of the site lead nowhere:",
+                      shown)
 
     # 6. publish
     try:
@@ -336,6 +375,16 @@ def _build_in(staging: Path, plan: Plan, pages: list[Page], keys: dict[str, str]
     print(f"built {len(pages)} pages in {time.perf_counter() - started:.1f}s", flush=True)
     print(index, flush=True)
     return index
+
+
+def _add_footer(staging: Path, data_dir: Path) -> None:
+    """The staged config gets the footer every page carries: the data's version and the build date."""
+    import yaml
+
+    config_file = staging / "_config.yml"
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    config.setdefault("html", {})["extra_footer"] = footer_html(data_dir, str(config.get("title") or ""))
+    config_file.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

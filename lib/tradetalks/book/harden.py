@@ -13,6 +13,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from .provenance import SITE_ROOT
+
 #: The policy every page carries (as <meta http-equiv>; the site is static and often opened from disk).
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -87,7 +89,7 @@ def harden_page(page: Path, site: Path) -> None:
             target.write_text(body, encoding="utf-8")
         return f'<script{attrs} src="{up}{SCRIPTS_DIR}/{name}"></script>'
 
-    text = _SCRIPT.sub(externalise, text)
+    text = _SCRIPT.sub(externalise, text).replace(SITE_ROOT, up)
     left = [what for _in_article, what in _scan(text)]
     if left:
         raise UnsafePageError(f"{page.name}: {left[0]} the theme wrote, which the policy would block")

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -100,7 +101,10 @@ def export_pdf(
     book = assemble_book(site_dir, plan)
     top = sum(1 for c in book.chapters if c.parent is None)
     say(f"Printing {len(book.chapters)} pages of the site as {top} chapters with Chromium ...")
-    return print_book(book, out_dir / pdf_name(book.title), keep_html=keep_html)
+    result = print_book(book, out_dir / pdf_name(book.title), keep_html=keep_html)
+    # The site links its PDF (in every page's footer): a copy goes into the site it was printed from.
+    shutil.copyfile(result.path, site_dir / "_static" / result.path.name)
+    return result
 
 
 def main(argv: Sequence[str] | None = None) -> int:
