@@ -34,6 +34,7 @@ from typing import Any
 from ..paths import DEFAULT_PLAN, REPO_ROOT, resolve_data_dir
 from .cache import PageCache, data_fingerprint, page_key
 from .execute import CELL_TIMEOUT, Job, PageResult, run_pages
+from .glossary_links import link_site
 from .harden import UnsafePageError, harden_site
 from .jupyterbook import GENERATED, run_jupyter_book, summarise_log, toc_yaml
 from .links import dead_links
@@ -342,6 +343,7 @@ def _build_in(staging: Path, plan: Plan, pages: list[Page], keys: dict[str, str]
     html = staging / "_build" / "html"
     if not (html / "index.html").is_file():
         raise _Failed(EXIT_BOOK, f"jupyter-book produced no {html / 'index.html'}; nothing published.")
+    link_site(html)
     write_search_pages(html)
     try:
         harden_site(html)
