@@ -335,6 +335,33 @@ def _pdf_no_chromium(d, monkeypatch):
     return ["pdf", "--build", "never"]
 
 
+def _ingest_no_date(d):
+    article = d.dir.parent / "undated.txt"
+    article.write_text("Scott Bessent said the talks were productive.\n", encoding="utf-8")
+    return ["ingest", str(article), "--out", str(d.dir.parent / "r.yaml")]
+
+
+def _ingest_apply_invalid(d):
+    article = REPO_ROOT / "tests" / "fixtures" / "ingest" / "wrong_official.txt"
+    review = d.dir.parent / "review.yaml"
+    assert cli.main(["ingest", str(article), "--published", "2025-06-06", "--out", str(review), "--data", str(d.dir)]) == 0
+    doc = yaml.safe_load(review.read_text(encoding="utf-8"))
+    row = next(r for r in doc["rows"] if any(k in r["fields"] for k in ("date", "start_date")))
+    row["decision"] = "accept"
+    row["fields"]["date" if "date" in row["fields"] else "start_date"] = "2025-02-30"
+    review.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    return ["ingest", "--apply", str(review), "--data", str(d.dir)]
+
+
+CASES.update({
+    "ingest-missing-article": lambda d: ["ingest", str(d.dir.parent / "no-such-article.txt")],
+    "ingest-no-date": _ingest_no_date,
+    "ingest-bad-published": lambda d: ["ingest", str(REPO_ROOT / "tests" / "fixtures" / "ingest" / "no_date.txt"),
+                                       "--published", "6 June", "--out", str(d.dir.parent / "r.yaml")],
+    "ingest-apply-invalid": _ingest_apply_invalid,
+})
+
+
 CASES.update({
     "cli-unknown-command": lambda d: ["publish"],
     "cli-unknown-option": lambda d: ["build", "--frobnicate"],
