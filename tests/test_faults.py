@@ -505,3 +505,39 @@ def test_fault_build_unsafe_page(tmp_path):
         check_article(page, '<html><article><img src=x onerror="alert(1)"></article></html>')
     check_article(page, '<article><script type="application/json">{"a": 1}</script></article>')  # data is fine
     assert expected_exit == 4 and message == "Refused to publish"
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if text in (proc / "cmdline").read_bytes().decode(errors="replace"):
+                    found.append(int(proc.name))
+            except OSError:
+                pass
+    return found
+
+
+@pytest.mark.build
+def test_a_killed_build_takes_its_workers_and_kernels_with_it(tmp_path):
+    """kill -9 of a build: its worker processes die with it and their kernels follow (no orphans)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "TMPDIR": str(tmp_path)}  # the kernels' socket folder goes in here
+    build = subprocess.Popen([sys.executable, "-m", "tradetalks", "build", "--force", "--out", str(tmp_path / "out")],
+                             cwd=REPO_ROOT, env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not _processes_mentioning(f"{tmp_path}/tradetalks-kernels-") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _processes_mentioning(f"{tmp_path}/tradetalks-kernels-"), "no kernel started"
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    deadline = time.monotonic() + 10
+    while _processes_mentioning(f"{tmp_path}/tradetalks-kernels-") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _processes_mentioning(f"{tmp_path}/tradetalks-kernels-") == []

@@ -18,7 +18,6 @@ import multiprocessing
 import os
 import shutil
 import signal
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -165,7 +164,10 @@ def _die_with_parent() -> None:
     """Ask Linux to end this worker when the build process ends, however it ends."""
     try:
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        # PR_SET_PDEATHSIG with SIGKILL: nothing can catch it (nbclient installs its own SIGTERM handler,
+        # which shuts the kernel down but does not end the worker); the kernel then sees its parent gone
+        # (ipykernel's parent poller) and exits within a second.
+        libc.prctl(1, signal.SIGKILL)
     except OSError:  # not Linux: the pool's own shutdown still ends the workers
         pass
 
@@ -173,7 +175,6 @@ def _die_with_parent() -> None:
 def _worker_start(folder: str) -> None:
     global _kernel
     _die_with_parent()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # run atexit: the kernel goes too
     _kernel = PageKernel(Path(folder) / f"worker-{os.getpid()}")
     import atexit
 
