@@ -31,13 +31,13 @@ def ds10(folder10):
 
 
 def test_factor_10_loads_with_ten_times_the_events(ds10):
-    assert CURATED_EVENTS == 47
-    assert len(ds10.events) == 470
-    assert ds10.events["id"].str.startswith(ID_PREFIX).sum() == 470 - CURATED_EVENTS
+    assert CURATED_EVENTS == len(load_dataset().events) > 0
+    assert len(ds10.events) == 10 * CURATED_EVENTS
+    assert ds10.events["id"].str.startswith(ID_PREFIX).sum() == 9 * CURATED_EVENTS
 
 
 def test_negotiation_rounds_unchanged(ds10):
-    assert len(q.negotiation_rounds(ds10)) == 8
+    assert len(q.negotiation_rounds(ds10)) == len(q.negotiation_rounds(load_dataset())) > 0
     assert list(q.negotiation_rounds(ds10)["id"]) == list(q.negotiation_rounds(load_dataset())["id"])
 
 

@@ -36,14 +36,16 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from tradetalks.analysis.queries import NEGOTIATION_TYPES
 from tradetalks.data.schema import parse_descriptor
 from tradetalks.paths import resolve_data_dir
 
 __all__ = ["EXCLUDED_TYPES", "ID_PREFIX", "generate", "main"]
 
-#: Event types never generated: they are the negotiation rounds (each gets its own page).
-EXCLUDED_TYPES = ("talks_round", "leaders_call", "summit")
-#: Statuses never generated: ``suspended`` needs an expiry date after the event.
+#: Event types never generated: the negotiation rounds (each gets its own page: their number stays the curated one).
+EXCLUDED_TYPES = NEGOTIATION_TYPES
+
+#: Statuses never generated: ``suspended`` needs an expiry after the event, both need what remains in force.
 EXCLUDED_STATUSES = ("suspended", "partly_implemented")
 #: Prefix of synthetic event ids (``syn-000123``).
 ID_PREFIX = "syn-"
