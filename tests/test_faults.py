@@ -128,6 +128,7 @@ CASES = {
     "value-negative": lambda d: (d.set("tariff_steps", "rate_pct", "-5"), validate(d))[1],
     "value-nul-byte": lambda d: (d.set("events", "title", "A title\x00with a NUL"), validate(d))[1],
     "value-control-char": lambda d: (d.set("events", "summary", "ring \x07 the bell"), validate(d))[1],
+    "value-formula": lambda d: (d.set("events", "title", '=HYPERLINK("http://127.0.0.1/x","click")'), validate(d))[1],
     "file-missing": lambda d: ((d.dir / "phases.csv").unlink(), validate(d))[1],
     "folder-missing": lambda d: ["validate", str(d.dir / "no-such-folder")],
 }

@@ -94,6 +94,8 @@ def _read_csv(path: Path, resource: Resource, problems: list[Problem]) -> RawTab
 # ---------------------------------------------------------------------------- cell checks
 
 # Control characters other than tab and line breaks (NUL among them) have no place in the data's text.
+# A spreadsheet reads a cell starting with one of these as a formula (CSV formula injection).
+_FORMULA_START = ("=", "+", "-", "@")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -102,6 +104,11 @@ def _check_cell(file: str, line: int, field, value: str, problems: list[Problem]
     if bad:
         problems.append(Problem(file, line, field.name, value.replace("\x00", "\\0")[:60],
                                 f"text without control characters (found U+{ord(bad.group()):04X})"))
+        return
+    if field.type == "string" and value[:1] in _FORMULA_START:
+        problems.append(Problem(file, line, field.name, value[:60],
+                                "text that does not start with = + - or @ (a spreadsheet opening the published "
+                                "file would run it as a formula; reword it or start with a letter)"))
         return
     if value == "":
         if field.required:
