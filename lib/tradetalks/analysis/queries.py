@@ -1,16 +1,18 @@
 """Questions the report's sections ask of the data. Every function takes a loaded Dataset."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from ..data import Dataset
+from . import states
 from .tariffs import TariffLevel, tariff_detail, tariff_in_force, tariff_series, tariff_summary  # noqa: F401
 from .windows import QueryError, recorded_span, window  # noqa: F401
 
 NEGOTIATION_TYPES = ("talks_round", "leaders_call", "negotiators_call", "summit")
 NEGOTIATING_ROLES = ("leader", "lead_negotiator", "delegate")
 SIDE_LABELS = {"united_states": "United States", "china": "China", "third_party": "Third parties"}
-OUTCOME_LABELS = {"agreed": "Settled by agreement", "suspended": "Suspended", "open": "Still open"}
 
 
 def _overlapping(events: pd.DataFrame, s: pd.Timestamp, e: pd.Timestamp) -> pd.Series:
@@ -55,26 +57,80 @@ def date_label(row) -> str:
         return f"between {s.day} {s:%B} and {fmt(e)}" if s.year == e.year else f"between {fmt(s)} and {fmt(e)}"
     if s.month == e.month and s.year == e.year:
         return f"{s.day}–{e.day} {e:%B %Y}"
-    return f"{s.day} {s:%B} – {fmt(e)}"
+    return f"{s.day} {s:%B} – {fmt(e)}" if s.year == e.year else f"{fmt(s)} – {fmt(e)}"
 
 
 def negotiation_rounds(ds: Dataset, start=None, end=None, types=NEGOTIATION_TYPES) -> pd.DataFrame:
-    """Talks rounds, leaders' calls and summits in the window, numbered within their type across the whole data."""
-    allrounds = ds.events[ds.events["type"].isin(list(types))].copy()
+    """Talks rounds, calls and summits that took place in the window (a planned one, with status
+    ``scheduled``, is a date to watch, not a round), numbered within their type across the whole data.
+    ``name`` is what the round is ('Geneva talks', 'Trump–Xi call'); ``label`` names it with its dates
+    ('Geneva talks, 10–11 May 2025'): page titles, menu entries and links use it."""
+    ev = ds.events[ds.events["status"].astype(str) != "scheduled"]
+    allrounds = ev[ev["type"].isin(list(types))].copy()
     allrounds["number"] = allrounds.groupby("type", observed=True).cumcount() + 1
-    allrounds["label"] = [short_label(r) for r in allrounds.itertuples()]
+    allrounds["name"] = [round_name(ds, r) for r in allrounds.itertuples()]
+    allrounds["label"] = [f"{n}, {date_label(r)}" for n, (_, r) in zip(allrounds["name"], allrounds.iterrows())]
     s, e = window(ds, start, end)
     return allrounds[_overlapping(allrounds, s, e)].reset_index(drop=True)
 
 
-def short_label(r) -> str:
-    """A short name for a round: 'Geneva talks', 'Call 5 Jun', 'Busan summit'."""
+#: What each kind of round is called after its place or its people.
+ROUND_KIND_WORDS = {"talks_round": "talks", "summit": "summit", "leaders_call": "call", "negotiators_call": "Negotiators' call"}
+
+
+def short_name(ds: Dataset, actor_id: str) -> str:
+    """How a person is called for short: a one-word short form among the actor's aliases that is part of
+    the name ('Trump', 'Xi'), else the name."""
+    name = ds.actors.set_index("id")["name"].get(actor_id, actor_id)
+    al = ds.actor_aliases[(ds.actor_aliases["actor_id"] == actor_id) & (ds.actor_aliases["kind"].astype(str) == "short_form")]
+    for alias in al["alias"]:
+        if " " not in alias and alias in name.split():
+            return alias
+    return name
+
+
+def round_name(ds: Dataset, r) -> str:
+    """What a round is: 'Geneva talks', 'Busan summit', 'Trump–Xi call' (the leaders on the record, US
+    side first), 'Negotiators' call'."""
     place = (r.location or "").split(",")[0].strip()
-    if r.type == "talks_round":
-        return f"{place} talks"
+    if r.type in ("talks_round", "summit"):
+        return f"{place} {ROUND_KIND_WORDS[r.type]}" if place else r.title
     if r.type == "leaders_call":
-        return f"Call {r.start_date.day} {r.start_date:%b}"
-    return f"{place} summit" if r.type == "summit" else r.title
+        links = ds.event_actors[(ds.event_actors["event_id"] == r.id) & (ds.event_actors["role"].astype(str) == "leader")]
+        people = links.merge(ds.actors[["id", "side", "kind"]], left_on="actor_id", right_on="id")
+        people = people[people["kind"].astype(str) == "person"]
+        order = {s: i for i, s in enumerate(SIDE_LABELS)}
+        people = people.sort_values("side", key=lambda c: c.astype(str).map(order), kind="stable")
+        names = list(dict.fromkeys(short_name(ds, a) for a in people["actor_id"]))
+        return f"{'–'.join(names)} call" if names else "Leaders' call"
+    if r.type == "negotiators_call":
+        return ROUND_KIND_WORDS[r.type]
+    return r.title
+
+
+def round_outcomes(ds: Dataset, round_id: str) -> pd.DataFrame:
+    """The events the record links to a round as its outcome (``round_outcomes.csv``), in date order, with
+    the link's note and the day each took effect (its last day)."""
+    links = ds.round_outcomes[ds.round_outcomes["round_id"] == round_id]
+    out = links.merge(ds.events, left_on="event_id", right_on="id", suffixes=("_link", "")).drop(columns="id")
+    out["date"] = out["end_date"].fillna(out["start_date"])
+    return out.sort_values(["start_date", "date", "event_id"], kind="stable").reset_index(drop=True)
+
+
+def round_before_after(ds: Dataset, round_id: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The days a round's page compares: the day before it began, and the day its outcome had taken
+    effect -- the latest day a tariff step set by an outcome event came into force, or the latest day an
+    outcome event ended (outcomes still scheduled left out); the round's own last day when the record
+    links no outcome to it."""
+    ev = ds.events.set_index("id").loc[round_id]
+    before = ev["start_date"] - pd.Timedelta(days=1)
+    own_end = ev["end_date"] if pd.notna(ev["end_date"]) else ev["start_date"]
+    out = round_outcomes(ds, round_id)
+    out = out[out["status"].astype(str) != "scheduled"]
+    candidates = [own_end, *out["date"]]
+    steps = ds.tariff_steps[ds.tariff_steps["event_id"].isin(out["event_id"])]
+    candidates += list(steps["in_force"])
+    return before, max(candidates)
 
 
 # ---------------------------------------------------------------------------- actors
@@ -163,44 +219,37 @@ def statements(ds: Dataset, start=None, end=None, actors=None) -> pd.DataFrame:
 # ---------------------------------------------------------------------------- sticking points
 
 def status_history(ds: Dataset, sticking_point_id: str | None = None, start=None, end=None) -> pd.DataFrame:
-    """Every status a sticking point (or each of them) had, in date order, with the event that set it."""
+    """Every status a sticking point (or each of them) had in the window, in the order they took effect,
+    with the event that set it (scheduled events set none). A status holds from the day its event ended
+    (a round's outcome comes at its close); see :func:`states.history`."""
     s, e = window(ds, start, end)
-    h = ds.event_sticking_points.merge(ds.events[["id", "start_date", "end_date", "type", "title"]],
-                                       left_on="event_id", right_on="id").drop(columns="id")
+    h = states.history(ds)
     if sticking_point_id is not None:
         check_ids(ds, "sticking_points", [sticking_point_id])
         h = h[h["sticking_point_id"] == sticking_point_id]
-    # A status holds from the day its event ended (a round's outcome comes at its close).
-    h["date"] = h["end_date"].fillna(h["start_date"])
-    h = h[(h["date"] >= s) & (h["date"] <= e)]
-    h = h.merge(ds.sticking_points[["id", "name"]], left_on="sticking_point_id", right_on="id").drop(columns="id")
-    return h.sort_values(["date", "start_date", "event_id"], kind="stable").reset_index(drop=True)
+    return h[(h["date"] >= s) & (h["date"] <= e)].reset_index(drop=True)
 
 
-def outcome_of(status: str | None, expires, as_of: pd.Timestamp) -> str:
-    if status == "agreed":
-        return "agreed"
-    if status == "suspended" and pd.notna(expires) and expires > as_of:
-        return "suspended"
-    return "open"
+#: The three groups the outcome chart draws (kept for it; pages use the states of :mod:`states`).
+OUTCOME_LABELS = {"agreed": "Settled by agreement", "suspended": "Suspended", "open": "Still open"}
+_OUTCOME_OF_KIND = {"agreed": "agreed", "closed": "agreed", "suspended": "suspended"}
 
 
 def sticking_point_outcomes(ds: Dataset, start=None, end=None) -> pd.DataFrame:
-    """For each sticking point: its last status in the window, its expiry, and whether it is agreed, suspended or open."""
+    """For each sticking point: its state on the window's end (or the data's as-of date if earlier), as
+    :func:`states.point_states` reads it, with the number of events that touched it in the window, and
+    the coarse ``outcome`` (agreed, suspended, open) the outcome chart groups by."""
     s, e = window(ds, start, end)
-    h = status_history(ds, None, s, e)
-    last = h.groupby("sticking_point_id").tail(1).set_index("sticking_point_id")
-    rows = []
-    for _, sp in ds.sticking_points.iterrows():
-        if sp["id"] in last.index:
-            r = last.loc[sp["id"]]
-            status, expires, date, event = r["status"], r["expires"], r["date"], r["title"]
-        else:
-            status, expires, date, event = None, pd.NaT, pd.NaT, ""
-        rows.append({"sticking_point_id": sp["id"], "name": sp["name"], "category": sp["category"],
-                     "last_status": status, "expires": expires, "as_of": date, "last_event": event,
-                     "outcome": outcome_of(status, expires, e), "events": int((h["sticking_point_id"] == sp["id"]).sum())})
-    return pd.DataFrame(rows)
+    on = states.as_of(ds, e)
+    st = states.point_states(ds, on, s, e)
+    return pd.DataFrame({
+        "sticking_point_id": st["sticking_point_id"], "name": st["name"],
+        "category": st["sticking_point_id"].map(ds.sticking_points.set_index("id")["category"]),
+        "last_status": st["status"].replace("", None), "state": st["kind"], "state_label": st["label"],
+        "expires": [x[-1] if x else pd.NaT for x in st["expires"]], "as_of": st["since"], "since": st["since"],
+        "last_event": st["last_event"], "last_event_id": st["last_event_id"],
+        "outcome": st["kind"].map(_OUTCOME_OF_KIND).fillna("open"), "events": st["events"], "on": on,
+    })
 
 
 def status_matrix(ds: Dataset, start=None, end=None) -> pd.DataFrame:
@@ -212,25 +261,66 @@ def status_matrix(ds: Dataset, start=None, end=None) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------- overview
 
+ROUND_TYPE_WORDS = {"talks_round": ("round of formal talks", "rounds of formal talks"),
+                    "leaders_call": ("leaders' call", "leaders' calls"),
+                    "negotiators_call": ("negotiators' call", "negotiators' calls"),
+                    "summit": ("summit", "summits")}
+
+
 def headline_figures(ds: Dataset, start=None, end=None) -> dict:
+    """Counts and tariffs for a window: events, sources, rounds by type, the sticking points touched and
+    their states on the window's end (or the as-of date if earlier), the headline tariffs' summary."""
     s, e = window(ds, start, end)
+    on = states.as_of(ds, e)
     ev = events_between(ds, s, e)
+    occurred = ev[ev["status"].astype(str) != "scheduled"]
     rounds = negotiation_rounds(ds, s, e)
-    outcomes = sticking_point_outcomes(ds, s, e)
-    touched = outcomes[outcomes["events"] > 0]
-    tariffs = tariff_summary(ds, s, e).set_index("imposing_side")
+    st = states.point_states(ds, on, s, e)
+    touched = st[st["events"] > 0]
+    tariffs = tariff_summary(ds, s, min(e, on)).set_index("imposing_side")
+    by_type = {t: int((rounds["type"] == t).sum()) for t in NEGOTIATION_TYPES}
     return {
-        "start": s, "end": e, "events": len(ev),
-        "talks_rounds": int((rounds["type"] == "talks_round").sum()),
-        "leaders_calls": int((rounds["type"] == "leaders_call").sum()),
-        "summits": int((rounds["type"] == "summit").sum()),
+        "start": s, "end": e, "as_of": on, "events": len(ev), "occurred": len(occurred),
+        "scheduled": len(ev) - len(occurred),
+        "rounds": by_type, "talks_rounds": by_type["talks_round"], "leaders_calls": by_type["leaders_call"],
+        "negotiators_calls": by_type["negotiators_call"], "summits": by_type["summit"],
         "sources": int(ds.event_sources[ds.event_sources["event_id"].isin(ev["id"])]["source_id"].nunique()),
         "sticking_points": len(touched),
-        "agreed": int((touched["outcome"] == "agreed").sum()),
-        "suspended": int((touched["outcome"] == "suspended").sum()),
-        "open": int((touched["outcome"] == "open").sum()),
+        "states": touched["kind"].value_counts().to_dict(),
         "tariffs": tariffs,
     }
+
+
+@dataclass(frozen=True)
+class TariffStanding:
+    """One side's additional tariffs on the other's goods on a day."""
+    side: str
+    on: pd.Timestamp
+    headline: float               # across the board (the sum of the headline layers)
+    since: pd.Timestamp | None    # the day the headline took this value (None: before any step)
+    layers: dict                  # headline layers in force (rate > 0): measure -> rate
+    selected: int                 # layers on selected goods in force (rate > 0)
+    selected_max: float           # the highest of their rates
+    selected_bases: tuple         # their legal bases, in the data's order
+
+
+def tariff_standing(ds: Dataset, side: str, on) -> TariffStanding:
+    """The tariff ``side`` applied to the other's goods on ``on``: the headline, since when, its layers,
+    and the layers on selected goods that the headline leaves out."""
+    level = tariff_detail(ds, side, on)
+    steps = ds.tariff_steps[(ds.tariff_steps["imposing_side"] == side) & (ds.tariff_steps["in_force"] <= level.date)]
+    head = steps[steps["counts_in_headline"]]
+    since = None
+    for d in sorted(set(head["in_force"]), reverse=True):
+        if tariff_in_force(ds, side, d - pd.Timedelta(days=1)) != level.rate_pct:
+            since = d
+            break
+    latest = steps.sort_values("in_force", kind="stable").groupby("measure").tail(1)
+    sel = latest[~latest["counts_in_headline"] & (latest["rate_pct"] > 0)]
+    return TariffStanding(side, level.date, level.rate_pct, since,
+                          {m: r for m, r in level.measures.items() if r > 0}, len(sel),
+                          float(sel["rate_pct"].max()) if len(sel) else 0.0,
+                          tuple(dict.fromkeys(sel["legal_basis"].astype(str))))
 
 
 KIND_LABELS = {"news_article": "News article", "social_media_post": "Social media post", "court_ruling": "Court ruling",

@@ -4,23 +4,33 @@ from __future__ import annotations
 import pandas as pd
 
 from ..analysis import queries as q
+from ..analysis import states as st
 from ..data import Dataset
 from .common import Markdown, Table, cite, cite_events, day, escape, plural, table
 
 
+def point_state_sentence(ds: Dataset, e, point_id: str) -> str:
+    """Where one point stands, in one sentence (MyST, data text escaped)."""
+    on = st.as_of(ds, e)
+    state = st.point_state(ds, point_id, on)
+    if state.kind == "not_raised":
+        return f"As of **{day(on)}**, no recorded event has touched it yet."
+    return (f"As of **{day(on)}** its status is **{escape(state.label)}**; the last event that touched it is "
+            f"*{escape(state.last_event)}* ({day(state.since)}).")
+
+
 def point_summary(ds: Dataset, s, e, point_id: str) -> Markdown:
+    """What the point is about, where it stands (one sentence), and how many events of the window touched it."""
     q.check_ids(ds, "sticking_points", [point_id])
     sp = ds.sticking_points.set_index("id").loc[point_id]
-    o = q.sticking_point_outcomes(ds, s, e).set_index("sticking_point_id").loc[point_id]
     text = "**{name}** ({category}). {description}\n\n".format(
         name=escape(sp["name"]), category=escape(str(sp["category"]).replace("_", " ")), description=escape(sp["description"]))
-    if o["events"] == 0:
-        return Markdown(text + f"No event between {day(s)} and {day(e)} touched it.")
-    until = f" until **{day(o['expires'])}**" if o["outcome"] == "suspended" else ""
-    text += ("Between {s} and {e}, **{n}** touched it. Its last status was **{status}**{until} "
-             "(from {since}, *{event}*), so at the end of the window it is **{outcome}**.").format(
-        s=day(s), e=day(e), n=plural(int(o["events"]), "event"), status=escape(o["last_status"]), until=until,
-        since=day(o["as_of"]), event=escape(o["last_event"]), outcome=escape(q.OUTCOME_LABELS[o["outcome"]].lower()))
+    text += point_state_sentence(ds, e, point_id)
+    n = len(q.status_history(ds, point_id, s, e))
+    if n:
+        text += f" Between {day(s)} and {day(e)}, {plural(n, 'event')} touched it."
+    else:
+        text += f" No event between {day(s)} and {day(e)} touched it."
     return Markdown(text)
 
 
@@ -29,11 +39,12 @@ def point_events_table(ds: Dataset, s, e, point_id: str) -> Table:
     out = pd.DataFrame({
         "Date": h["date"].map(day),
         "Event": h["title"],
-        "Status": h["status"].astype(str),
-        "Until": h["expires"].map(day),
+        "Status it gave": [st.event_status_label(x, y, z) for x, y, z in zip(h["status"], h["expires"], h["remains"])],
         "Note": h["note"],
         "Sources": cite_events(ds, h["event_id"]),
     })
+    if not out["Note"].fillna("").astype(str).str.strip().any():
+        out = out.drop(columns="Note")  # no note recorded: no empty column
     return table(out, "Events that touched this sticking point, with the status each gave it")
 
 

@@ -1,40 +1,69 @@
-"""The sticking-points page: each point's status history and where it stands."""
+"""The sticking-points page: where each point stands (in words that claim no more than the record shows),
+and how each status moved."""
 from __future__ import annotations
 
 import pandas as pd
 
 from ..analysis import queries as q
+from ..analysis import states as st
 from ..data import Dataset
 from .common import HTML, Markdown, Table, day, escape, page_links, plural, table
 
+#: How a group of points in one state reads in a list: (one, several).
+GROUP_WORDS = {
+    "agreed": "agreed and in force",
+    "closed": "closed",
+    "partly_implemented": "partly implemented",
+    "pledged": "pledged, not yet verifiable",
+    "suspended": "suspended",
+    "suspension_expired": "suspension expired, outcome not yet recorded",
+    "escalated": "escalated",
+    "open": "open",
+}
+
+
+def _states(ds: Dataset, s, e, sticking_points=None) -> pd.DataFrame:
+    """The state of each point (touched by an event of the window) on the window's end, or the as-of date
+    if earlier."""
+    on = st.as_of(ds, e)
+    o = q.only(ds, st.point_states(ds, on, s, e), "sticking_point_id", "sticking_points", sticking_points)
+    return o[o["events"] > 0]
+
 
 def outcomes_table(ds: Dataset, s, e, sticking_points=None) -> Table:
-    o = q.only(ds, q.sticking_point_outcomes(ds, s, e), "sticking_point_id", "sticking_points", sticking_points)
-    o = o[o["events"] > 0]
+    """One row per point touched in the window: where it stands (one status column), since when (the day
+    of its last event), that event, and how many events of the window touched it."""
+    o = _states(ds, s, e, sticking_points)
+    on = st.as_of(ds, e)
     out = pd.DataFrame({
         "Sticking point": o["name"],
-        "State at end": o["outcome"].map(q.OUTCOME_LABELS),
-        "Last status": o["last_status"].astype(str),
-        "Suspended until": o["expires"].map(day),
-        "Since": o["as_of"].map(day),
+        "Where it stands": o["label"],
+        "Since": o["since"].map(day),
         "Last event": o["last_event"],
         "Events": o["events"],
     })
-    return table(out, f"Where each sticking point stood on {day(e)}")
+    return table(out, f"Where each sticking point stood on {day(on)} (events: how many in the window touched it)")
 
 
 def sticking_points_summary(ds: Dataset, s, e, sticking_points=None) -> Markdown:
-    o = q.only(ds, q.sticking_point_outcomes(ds, s, e), "sticking_point_id", "sticking_points", sticking_points)
-    o = o[o["events"] > 0]
-    groups = {k: o[o["outcome"] == k] for k in ("agreed", "suspended", "open")}
-    text = "On **{end}**, of **{n}**:\n\n".format(end=day(e), n=plural(len(o), "sticking point"))
-    for key, label in (("agreed", "settled by agreement"), ("suspended", "suspended"), ("open", "still open")):
-        g = groups[key]
-        if key == "suspended":
-            names = "; ".join(f"{escape(n)} (until {day(x)})" for n, x in zip(g["name"], g["expires"]))
+    """The points of the window grouped by where they stand (groups with no point left out)."""
+    o = _states(ds, s, e, sticking_points)
+    on = st.as_of(ds, e)
+    if o.empty:
+        return Markdown(f"No event between {day(s)} and {day(e)} touched these sticking points.")
+    text = "On **{on}**, of the **{n}** touched between {s} and {e}:\n\n".format(
+        on=day(on), n=plural(len(o), "sticking point"), s=day(s), e=day(e))
+    for kind in st.STATE_ORDER:
+        g = o[o["kind"] == kind]
+        if g.empty:
+            continue
+        if kind == "suspended":
+            names = "; ".join(f"{escape(n)} (until {st.days(x)})" for n, x in zip(g["name"], g["expires"]))
+        elif kind == "suspension_expired":
+            names = "; ".join(f"{escape(n)} (expired on {st.days(x)})" for n, x in zip(g["name"], g["expires"]))
         else:
             names = "; ".join(escape(n) for n in g["name"])
-        text += f"- **{len(g)}** {label}{': ' + names if len(g) else ''}\n"
+        text += f"- **{len(g)}** {GROUP_WORDS.get(kind, kind)}: {names}\n"
     return Markdown(text)
 
 
@@ -46,16 +75,20 @@ def sticking_points_table(ds: Dataset) -> Table:
 
 
 def status_history_table(ds: Dataset, s, e, sticking_points=None) -> Table:
+    """Every status an event gave a point in the window, point by point (one status column, with the
+    suspension's end and what stays in force where the record says)."""
     h = q.only(ds, q.status_history(ds, None, s, e), "sticking_point_id", "sticking_points", sticking_points)
-    h = h.sort_values(["sticking_point_id", "date"], key=lambda c: c.map({k: i for i, k in enumerate(ds.sticking_points["id"])}) if c.name == "sticking_point_id" else c, kind="stable")
+    order = {k: i for i, k in enumerate(ds.sticking_points["id"])}
+    h = h.assign(_order=h["sticking_point_id"].map(order)).sort_values(["_order"], kind="stable")
     out = pd.DataFrame({
         "Sticking point": h["name"],
         "Date": h["date"].map(day),
-        "Status": h["status"].astype(str),
-        "Until": h["expires"].map(day),
+        "Status": [st.event_status_label(x, y, z) for x, y, z in zip(h["status"], h["expires"], h["remains"])],
         "Event": h["title"],
         "Note": h["note"],
     })
+    if not out["Note"].fillna("").astype(str).str.strip().any():
+        out = out.drop(columns="Note")  # no note recorded: no empty column
     return table(out, "Status history of every sticking point")
 
 

@@ -28,17 +28,26 @@ def timeline_summary(ds: Dataset, s, e, types=None, sticking_points=None, actors
         return Markdown(f"No event between {day(s)} and {day(e)} matches this selection.")
     counts = ev["type"].astype(str).map(FAMILY_OF_TYPE).value_counts()
     parts = ", ".join(f"{n} {fam.lower()}" for fam, n in counts.items())
-    first, last = ev.iloc[0], ev.iloc[-1]
-    return md("The window holds **{n}**: {parts}. The first is *{first}* ({first_day}); the last is *{last}* ({last_day}).",
-              n=plural(len(ev), "event"), parts=parts, first=first["title"], first_day=q.date_label(first),
-              last=last["title"], last_day=q.date_label(last))
+    done = ev[ev["status"].astype(str) != "scheduled"]
+    planned = len(ev) - len(done)
+    if done.empty:
+        done = ev
+    first, last = done.iloc[0], done.iloc[-1]
+    text = md("The window holds **{n}**: {parts}. The first is *{first}* ({first_day}); the last that took place is "
+              "*{last}* ({last_day}).", n=plural(len(ev), "event"), parts=parts, first=first["title"],
+              first_day=q.date_label(first), last=last["title"], last_day=q.date_label(last)).data
+    if planned:
+        text += (f" {planned} {'is' if planned == 1 else 'are'} scheduled: planned or due, with no outcome recorded "
+                 "as of the record's last check (marked *scheduled* in the chronology).")
+    return Markdown(text)
 
 
 def event_table(ds: Dataset, s, e, types=None, sticking_points=None, actors=None) -> Table:
     ev = q.events_between(ds, s, e, types=types or None, sticking_points=sticking_points or None, actors=actors or None)
     out = pd.DataFrame({
         "Date": [q.date_label(r) for _, r in ev.iterrows()],
-        "Type": ev["type"].astype(str).str.replace("_", " "),
+        "Type": [t.replace("_", " ") + (" (scheduled)" if x == "scheduled" else "")
+                 for t, x in zip(ev["type"].astype(str), ev["status"].astype(str))],
         "Event": ev["title"],
         "What happened": ev["summary"],
         "Who": ev["actors"],
@@ -73,5 +82,4 @@ def tariff_steps_table(ds: Dataset, s, e) -> Table:
 
 def rounds_links(ds: Dataset, s, e, prefix: str = "") -> HTML | Markdown:
     r = q.negotiation_rounds(ds, s, e)
-    return page_links([(i, f"{lab} ({q.date_label(row)})") for i, lab, (_, row) in zip(r["id"], r["label"], r.iterrows())],
-                      prefix, "Each round, call and summit")
+    return page_links(list(zip(r["id"], r["label"])), prefix, "Each round, call and summit")
