@@ -53,7 +53,7 @@ def test_book_plan_declares_the_five_sections_and_the_pages_per_item():
     assert data["defaults"] == {}  # the window and data folder follow the data unless a reader narrows them
     assert [(p["name"], p.get("for_each")) for p in data["pages"]] == [
         ("overview", None), ("timeline", None), ("round", "rounds"), ("actors", None),
-        ("sticking-points", None), ("point", "sticking_points"), ("data-and-sources", None),
+        ("sticking-points", None), ("point", "sticking_points"), ("data-and-sources", None), ("glossary", None),
     ]
     assert data["pages"][0]["template"] == "notebooks/overview.ipynb"
 

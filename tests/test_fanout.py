@@ -62,7 +62,8 @@ def test_each_sticking_point_page_has_its_own_content(ds, point_id):
 
 def test_sticking_point_page_states_its_suspension(ds):
     text = main_text(SITE / "point-port-fees.html")
-    assert "suspended until 10 November 2026" in text
+    # the one-year suspension ran to 10 November 2026; the record, checked later, shows no outcome
+    assert "Suspension expired on 10 November 2026 — outcome not yet recorded" in text
 
 
 @pytest.mark.parametrize("round_id", ["2025-05-10-geneva-talks", "2025-06-09-london-talks", "2025-10-30-busan-summit"])
@@ -77,8 +78,8 @@ def test_each_round_page_has_its_own_content(ds, round_id):
 
 def test_round_page_shows_before_and_after():
     text = main_text(SITE / "round-2025-05-10-geneva-talks.html")
-    # tariffs the day before Geneva, and the day before the next round (the 5 June call)
-    assert "Before (9 May 2025)" in text and "After (4 June 2025)" in text
+    # tariffs the day before Geneva, and once its outcome measures took effect (14 May)
+    assert "Before (9 May 2025)" in text and "After (14 May 2025)" in text
     assert "US tariff on Chinese goods 145% 30%" in text
 
 

@@ -1,5 +1,5 @@
-"""Each glossary term is linked where it first appears on a page (in its running text, not in
-headings, links, captions or charts)."""
+"""Each glossary term is linked where it first appears on a page, in its running text (not in
+headings, links, tables or charts)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup, NavigableString
 from ..report.glossary import anchor, patterns
 
 GLOSSARY_PAGE = "glossary.html"
-_SKIP = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "script", "style", "code", "pre", "button", "nav", "th"}
+_SKIP = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "script", "style", "code", "pre", "button", "nav", "table"}
 
 
 def link_terms(page: Path) -> int:

@@ -1,0 +1,127 @@
+"""Every chart draws wherever a notebook is opened, not only on the built site.
+
+Each template in notebooks/ is executed as a reader would run it (nbclient, the template's own
+parameters), converted with nbconvert to HTML (the lab template, nbconvert's defaults), and opened
+in Debian's Chromium offline -- once as a browser with JavaScript and once without (a viewer that
+runs no script, as an e-mail client or a strict reader does). Every chart output must show its static
+image there: the image loaded (``naturalWidth > 0``), visible and no wider than the page.
+
+What the other front ends pick from a chart's mime bundle is checked on the bundle itself: JupyterLab
+and VS Code prefer ``text/html`` to ``image/png`` (neither renders Vega-Lite 6), and an untrusted
+notebook shows the sanitised HTML (an ``<img>`` with a ``data:`` address survives the sanitiser) or
+the PNG; so the HTML must hold the image, and the PNG must be there too.
+"""
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers import browser
+from tradetalks.charts import render
+from tradetalks.paths import REPO_ROOT
+
+pytestmark = pytest.mark.browser
+
+TEMPLATES = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
+CHART = 'class="tradetalks-chart"'
+
+IMAGES_JS = """() => Array.from(document.querySelectorAll('div.tradetalks-chart')).map(el => {
+  const img = el.querySelector('img.tradetalks-chart-static');
+  const box = img ? img.getBoundingClientRect() : null;
+  return {id: el.id, img: !!img, complete: img ? img.complete : false, natural: img ? img.naturalWidth : 0,
+          shown: box ? box.width : 0, height: box ? box.height : 0, page: document.documentElement.clientWidth};
+})"""
+
+
+def chart_outputs(nb) -> list[dict]:
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+            if CHART in o.get("data", {}).get("text/html", "")]
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory) -> dict[str, tuple[Path, int]]:
+    """Each template executed with its defaults and converted to HTML: {name: (html file, charts)}."""
+    from nbclient import NotebookClient
+    from nbconvert import HTMLExporter
+
+    out = tmp_path_factory.mktemp("nbconvert")
+    done = {}
+    for template in TEMPLATES:
+        nb = nbformat.read(template, as_version=4)
+        NotebookClient(nb, timeout=600, kernel_name="python3",
+                       resources={"metadata": {"path": str(template.parent)}}).execute()
+        body, _ = HTMLExporter().from_notebook_node(nb)
+        page = out / f"{template.stem}.html"
+        page.write_text(body, encoding="utf-8")
+        done[template.stem] = (page, len(chart_outputs(nb)))
+    return done
+
+
+@pytest.fixture(scope="module")
+def chromium_browser():
+    with browser.launch() as b:
+        yield b
+
+
+def look(chromium, page: Path, javascript: bool) -> list[dict]:
+    """Open a converted notebook from disk with nothing reachable but the file itself."""
+    context = chromium.new_context(viewport={"width": 1100, "height": 900}, java_script_enabled=javascript)
+    try:
+        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
+                      else route.abort())
+        tab = context.new_page()
+        tab.goto(page.as_uri(), wait_until="load")
+        if not javascript:
+            return browser_free(tab)
+        return tab.evaluate(IMAGES_JS)
+    finally:
+        context.close()
+
+
+def browser_free(tab) -> list[dict]:
+    """The same measure without running the page's script: Playwright evaluates in an isolated world."""
+    return tab.evaluate(IMAGES_JS)
+
+
+def test_every_template_is_covered(converted):
+    assert {p.stem for p in TEMPLATES} == set(converted)
+    assert sum(n for _, n in converted.values()) >= 5, "the templates hold charts"
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-javascript", "without-javascript"])
+@pytest.mark.parametrize("name", [p.stem for p in TEMPLATES])
+def test_every_chart_of_a_converted_notebook_is_drawn(converted, chromium_browser, name, javascript):
+    page, expected = converted[name]
+    found = look(chromium_browser, page, javascript)
+    assert len(found) == expected
+    for chart in found:
+        assert chart["img"] and chart["complete"] and chart["natural"] > 0, chart
+        assert 0 < chart["shown"] <= chart["page"] and chart["height"] > 50, chart
+
+
+def test_nbconvert_keeps_the_image_and_runs_no_chart_script(converted):
+    for name, (page, expected) in converted.items():
+        html = page.read_text(encoding="utf-8")
+        # nbconvert writes the HTML again (attributes in another order): count by class
+        assert len(re.findall(r'<img[^>]*class="tradetalks-chart-static"[^>]*src="data:image/png;base64,', html)) == expected, name
+        assert "vegaEmbed(" not in html, name
+
+
+def test_what_notebook_front_ends_pick_holds_the_image():
+    import altair as alt
+    import pandas as pd
+
+    chart = alt.Chart(pd.DataFrame({"x": [1, 2], "y": [2, 1]}), title="Two points").mark_point().encode(x="x:Q", y="y:Q")
+    bundle = render.chart_mimebundle(chart.properties(width="container").to_dict())
+    # JupyterLab (trusted or sanitised) and VS Code (trusted) show text/html: the image is in it
+    image = re.search(r'<img class="tradetalks-chart-static" alt="[^"]+" src="data:image/png;base64,([^"]+)">', bundle["text/html"])
+    assert image and base64.b64decode(image.group(1)).startswith(b"\x89PNG")
+    # an untrusted VS Code notebook shows image/png; a Vega-Lite 6 renderer, where there is one, the spec
+    assert base64.b64decode(bundle["image/png"]) == base64.b64decode(image.group(1))
+    assert bundle[render.VEGALITE_MIME]["width"] == "container"
+    # the HTML holds no script that runs (front ends that sanitise it lose nothing)
+    assert "<script>" not in bundle["text/html"] and 'type="application/json"' in bundle["text/html"]
