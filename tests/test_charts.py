@@ -162,12 +162,11 @@ def test_key_lines_fit_their_layout():
     entries = [("1", "A fairly long event title that goes on and on, as the titles of the record sometimes do " * 2),
                ("band", "On goods in some lists: +25%"), ("", "A note without a symbol.")]
     lines, height = layout.key_lines(entries, 100)
-    assert height > 0 and set(lines["layout"]) == {"n", "w"}
-    for lay, width in (("n", theme.NARROW_PLOT + 30), ("w", theme.WIDE_PLOT + 90)):
-        for _, r in lines[lines["layout"] == lay].iterrows():
-            assert r["indent"] + layout.text_width(r["text"]) <= width + 4, r["text"]
-    narrow = lines[lines["layout"] == "n"]
-    assert list(narrow["y"]) == sorted(narrow["y"]) and narrow["y"].is_unique
+    assert height > 0 and lines["y"].min() == 100
+    for _, r in lines.iterrows():  # the key is wrapped for a phone, and serves every width
+        assert r["indent"] + layout.text_width(r["text"]) <= theme.NARROW_PLOT + 34, r["text"]
+    assert list(lines["y"]) == sorted(lines["y"]) and lines["y"].is_unique
+    assert list(lines["mark"]).count("1") == 1 and "band" in set(lines["sym"])
 
 
 def test_labels_are_placed_without_overlap():
@@ -339,11 +338,11 @@ def test_tariff_layers_show_selected_goods_and_published_averages_with_their_sou
     averages = t.published_averages(ds)
     points = [r for rows, _ in datasets(spec) for r in rows if "source" in r]
     assert len(points) == len(averages) > 0
+    key = " ".join(r["text"] for rows, _ in datasets(spec) for r in rows if "indent" in r)
     for publisher in set(averages["publisher"]):
-        assert publisher in " ".join(text.split())  # the citation, in the key
-    assert "PIIE" in text and "2019" in text
+        assert publisher in key  # the citation, in the key
+    assert "PIIE" in key and "2019" in key
     # the announced but never enacted 15% is a labelled note from the data, not a step
-    key = " ".join(r["text"] for rows, _ in datasets(spec) for r in rows if r.get("layout") == "w")
     threat = ds.events[ds.events["type"].astype(str) == "threat"]
     for title in threat["title"]:
         assert title in key
@@ -387,3 +386,42 @@ def test_charts_stay_small_at_ten_times_the_data(tmp_path):
     assert "events per" not in json.dumps(timeline) or True
     counted = [rows for layer, rows in layers(timeline) if rows and "events" in rows[0]]
     assert counted and len(counted[0]) <= charts.specs.MAX_COUNT_ROWS
+
+
+def test_compact_png_keeps_the_picture(specs):
+    import numpy as np
+    import vl_convert as vlc
+
+    from tradetalks.charts.bundle import vl_version
+
+    raw = vlc.vegalite_to_png(render.static_spec(specs["status_history_chart"]), vl_version=vl_version())
+    small = render.compact_png(raw)
+    assert len(small) < len(raw) / 3
+    assert render.compact_png(raw) == small  # deterministic
+
+    def pixels(png):
+        chunks = dict(render._png_chunks(png))
+        width, height, _depth, kind = struct.unpack(">IIBB", chunks[b"IHDR"][:10])
+        data = b"".join(body for k, body in render._png_chunks(png) if k == b"IDAT")
+        import zlib
+        bpp = {2: 3, 6: 4, 3: 1}[kind]
+        rows = render._unfilter(zlib.decompress(data), width, height, bpp).reshape(height, width, bpp).astype(int)
+        if kind == 3:
+            palette = np.frombuffer(chunks[b"PLTE"], dtype=np.uint8).reshape(-1, 3).astype(int)
+            return palette[rows[..., 0]]
+        rgb, alpha = rows[..., :3], rows[..., 3:4]
+        return (rgb * alpha + 255 * (255 - alpha) + 127) // 255
+
+    before, after = pixels(raw), pixels(small)
+    assert before.shape == after.shape
+    assert np.abs(before - after).mean() < 1.5
+    # every colour that fills a visible area (a status, a layer) is kept exactly
+    packed = before[..., 0] << 16 | before[..., 1] << 8 | before[..., 2]
+    values, counts = np.unique(packed, return_counts=True)
+    for value in values[counts >= render.PNG_KEEP_PIXELS]:
+        where = packed == value
+        assert (after[where] == before[where]).all()
+    for status, colour in theme.STATUS_COLORS.items():
+        code = int(colour[1:], 16)
+        if (packed == code).sum() >= render.PNG_KEEP_PIXELS:
+            assert ((after[..., 0] << 16 | after[..., 1] << 8 | after[..., 2]) == code).any(), status

@@ -223,12 +223,13 @@ def test_table_shows_long_tables_whole():
 def test_table_markdown_and_text_reprs():
     df = pd.DataFrame({"a": ["x|y", "*b* <i>"], "b": [1, 2]})
     t = render.table_html(df, caption="Cap")
-    md = t._repr_markdown_()
+    md = t.to_markdown()
     lines = md.splitlines()
     assert lines[0] == "**Cap**"
     assert lines[2] == "| a | b |"
     assert "x\\|y" in md and "\\*b\\* \\<i\\>" in md
     assert len([ln for ln in lines if ln.startswith("|")]) == 4
-    text = repr(t)
+    assert repr(t) == "Cap (2 rows)" and not hasattr(t, "_repr_markdown_")
+    text = t.to_text()
     assert text.splitlines()[0] == "Cap"
     assert "x|y" in text and "<i>" in text

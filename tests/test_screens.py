@@ -25,11 +25,11 @@ CHART_BOXES_JS = """() => Array.from(document.querySelectorAll('div.tradetalks-c
   const drawn = svg.getBoundingClientRect();
   const scale = drawn.width / (svg.width.baseVal.value || drawn.width);
   const texts = Array.from(svg.querySelectorAll('text')).filter(t => t.textContent.trim());
-  const small = texts.filter(t => parseFloat(getComputedStyle(t).fontSize) * scale < %d - 0.01)
+  const small = texts.filter(t => parseFloat(getComputedStyle(t).fontSize) * scale < MIN_TEXT - 0.01)
                      .map(t => t.textContent.trim()).slice(0, 5);
   return {id: el.id, svg: true, container: el.clientWidth, width: drawn.width, right: drawn.right,
           scale: scale, texts: texts.length, small: small};
-})""" % MIN_TEXT
+})""".replace("MIN_TEXT", str(MIN_TEXT))
 
 
 @pytest.fixture(scope="module")

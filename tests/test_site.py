@@ -70,7 +70,7 @@ def test_page_has_every_chart_and_table_of_its_notebook(p):
         assert c.select_one("img.tradetalks-chart-static")["src"].startswith("data:image/png;base64,")
 
 
-EXPECTED_CHARTS = {"overview": 2, "timeline": 2, "actors": 1, "sticking-points": 2, "data-and-sources": 0}
+EXPECTED_CHARTS = {"overview": 2, "timeline": 3, "actors": 1, "sticking-points": 2, "data-and-sources": 0}
 
 
 def test_chart_counts_per_section():

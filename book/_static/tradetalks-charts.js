@@ -1,9 +1,33 @@
 /* Draws every chart of a page with the local Vega bundle (vega-bundle.js, loaded before this file).
    Each chart is a container holding a static image, followed by its spec as inert JSON
    (<script type="application/json">): no inline script runs, so the site's Content-Security-Policy
-   can forbid them. The static image stays if the chart cannot be drawn, and the error is logged. */
+   can forbid them. The static image stays if the chart cannot be drawn, and the error is logged.
+   Charts are laid out to the width of their container (Vega-Lite width "container"): Vega lays them
+   out again when the window is resized, and this script tells it when only the column changed (a
+   sidebar opened or closed). */
 (function () {
   "use strict";
+  var resizeTimer = null;
+
+  function relayout() {
+    if (resizeTimer) { window.clearTimeout(resizeTimer); }
+    resizeTimer = window.setTimeout(function () {
+      resizeTimer = null;
+      window.dispatchEvent(new Event("resize"));
+    }, 150);
+  }
+
+  function watchWidth(el) {
+    if (typeof window.ResizeObserver !== "function") { return; }
+    var width = el.clientWidth;
+    new window.ResizeObserver(function () {
+      if (Math.abs(el.clientWidth - width) >= 2) {
+        width = el.clientWidth;
+        relayout();
+      }
+    }).observe(el);
+  }
+
   function drawAll() {
     var blocks = document.querySelectorAll("script.tradetalks-chart-data");
     Array.prototype.forEach.call(blocks, function (block) {
@@ -31,6 +55,7 @@
         var image = el.querySelector("img.tradetalks-chart-static");
         if (image) { image.remove(); }
         el.setAttribute("data-drawn", "yes");
+        watchWidth(el);
       }).catch(function (err) {
         target.remove();
         el.setAttribute("data-drawn", "failed");

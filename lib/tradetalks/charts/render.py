@@ -4,17 +4,22 @@ Charts
     :func:`enable` registers the Altair renderer ``"tradetalks"``.  For every chart
     it returns one mime bundle that serves all builders:
 
-    * ``text/html`` -- a ``<div>`` plus a small ``<script>`` that calls ``vegaEmbed``
-      from ``_static/vega-bundle.js`` (written once per build by
-      :func:`write_vega_bundle`, loaded in ``<head>`` on every page; no CDN).
-      The element id is derived from a hash of the spec, so the same chart gives
-      byte-identical HTML on every run (strict nbval compares ``text/html``).
-    * ``image/png`` -- rendered by vl-convert (used by the LaTeX/PDF builder).
-    * ``text/plain`` -- the chart title.
+    * ``text/html`` -- a ``<div>`` holding the chart's static image (what JupyterLab and VS
+      Code, trusted or not, ``jupyter nbconvert --to html`` and readers without JavaScript
+      show), followed by the spec as inert JSON (``<script type="application/json">``), which
+      ``_static/tradetalks-charts.js`` draws live on the site with the local Vega bundle
+      (``_static/vega-bundle.js``; no CDN, no inline script, no eval). The element id is
+      derived from a hash of the spec, so the same chart gives byte-identical HTML on every
+      run (strict nbval compares ``text/html``).
+    * ``application/vnd.vegalite.v6+json`` -- the spec, for front ends with a Vega-Lite renderer.
+    * ``image/png`` -- the static image: rendered offline by vl-convert at
+      :data:`STATIC_WIDTH` pixels (a chart sized to its container has no container here),
+      then stored as a compact indexed PNG (:func:`compact_png`).
+    * ``text/plain`` -- the chart's title and its one-sentence description.
 
 Tables
     :func:`table_html` wraps a DataFrame in an object whose ``_repr_html_`` is an
-    escaped, deterministic ``<table>`` (no random ids), whose ``_repr_markdown_`` is
+    escaped, deterministic ``<table>`` (no random ids), whose ``to_markdown`` is
     an escaped pipe table (used by the LaTeX builder) and whose ``repr`` is plain text.
 """
 
@@ -24,7 +29,9 @@ import base64
 import hashlib
 import json
 import re
+import struct
 import time
+import zlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -58,6 +65,10 @@ TABLE_CLASS = "tradetalks-table"
 EMBED_OPTIONS: dict[str, Any] = {"renderer": "svg", "actions": False, "mode": "vega-lite", "ast": True}
 #: Scale factor for the PNG fallback (LaTeX/PDF builder).
 PNG_SCALE = 1.0
+#: Width in pixels of the static image of a chart drawn to its container's width (``width: "container"``):
+#: the image has no container, so it is laid out at this width (the live chart on the site takes the
+#: width it is given, from a phone to a printed page).
+STATIC_WIDTH = 640
 
 
 # --------------------------------------------------------------------------- #
@@ -161,15 +172,114 @@ def take_render_seconds() -> float:
     return seconds
 
 
+def static_spec(spec: Mapping[str, Any], width: int = STATIC_WIDTH) -> dict[str, Any]:
+    """The spec as its static image draws it: a chart sized to its container gets a fixed ``width``."""
+    out = dict(spec)
+    if out.get("width") == "container":
+        out["width"] = width
+    return out
+
+
 def chart_png(spec: Mapping[str, Any], *, scale: float = PNG_SCALE) -> bytes:
-    """PNG of ``spec`` rendered offline by vl-convert with Altair's Vega-Lite version."""
+    """PNG of ``spec`` rendered offline by vl-convert with Altair's Vega-Lite version (a chart sized to
+    its container is drawn :data:`STATIC_WIDTH` pixels wide)."""
     import vl_convert as vlc
 
     t0 = time.perf_counter()
     try:
-        return vlc.vegalite_to_png(dict(spec), vl_version=vl_version(), scale=scale)
+        return compact_png(vlc.vegalite_to_png(static_spec(spec), vl_version=vl_version(), scale=scale))
     finally:
         _render_seconds[0] += time.perf_counter() - t0
+
+
+#: Colours the static image keeps: a chart has a few flat colours and the shades of its anti-aliased
+#: edges and text; an indexed image of them is a fraction of the size of the full-colour one. The most
+#: frequent ``PNG_COLOURS`` are kept, and every colour that fills at least ``PNG_KEEP_PIXELS`` pixels (a
+#: small mark's colour is never lost), up to the 256 an indexed PNG can hold.
+PNG_COLOURS = 48
+PNG_KEEP_PIXELS = 24
+
+
+def _png_chunks(png: bytes):
+    pos = 8
+    while pos < len(png):
+        (length,) = struct.unpack(">I", png[pos:pos + 4])
+        yield png[pos + 4:pos + 8], png[pos + 8:pos + 8 + length]
+        pos += 12 + length
+
+
+def _unfilter(raw: bytes, width: int, height: int, bpp: int):
+    """The pixel rows of a decompressed 8-bit PNG image (undoing each row's filter)."""
+    import numpy as np
+
+    stride = width * bpp
+    rows = np.frombuffer(raw, dtype=np.uint8).reshape(height, stride + 1)
+    out = np.zeros((height, stride), dtype=np.uint8)
+    prev = np.zeros(stride, dtype=np.int32)
+    for y in range(height):
+        kind, line = rows[y, 0], rows[y, 1:].astype(np.int32)
+        if kind == 0:
+            cur = line
+        elif kind == 1:  # Sub: cumulative within each channel
+            cur = np.cumsum(line.reshape(width, bpp), axis=0).reshape(-1) & 0xFF
+        elif kind == 2:  # Up
+            cur = (line + prev) & 0xFF
+        else:  # Average (3) and Paeth (4) depend on the pixel just decoded: one pixel at a time
+            cur = np.zeros(stride, dtype=np.int32)
+            for x in range(stride):
+                a = cur[x - bpp] if x >= bpp else 0
+                b = prev[x]
+                if kind == 3:
+                    cur[x] = (line[x] + ((a + b) >> 1)) & 0xFF
+                else:
+                    c = prev[x - bpp] if x >= bpp else 0
+                    p = a + b - c
+                    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                    pred = a if pa <= pb and pa <= pc else b if pb <= pc else c
+                    cur[x] = (line[x] + pred) & 0xFF
+        out[y] = cur
+        prev = cur
+    return out
+
+
+def compact_png(png: bytes, colours: int = PNG_COLOURS) -> bytes:
+    """The same image as an indexed PNG, on white, deterministically: the ``colours`` most frequent
+    colours and any filling :data:`PNG_KEEP_PIXELS` pixels are kept exactly (256 at most), every other
+    pixel takes the nearest of them. Images that are not 8-bit RGB or RGBA are returned unchanged."""
+    import numpy as np
+
+    header = dict(_png_chunks(png)).get(b"IHDR")
+    if header is None:
+        return png
+    width, height, depth, ctype = struct.unpack(">IIBB", header[:10])
+    if depth != 8 or ctype not in (2, 6) or header[12] != 0:
+        return png
+    bpp = 4 if ctype == 6 else 3
+    data = b"".join(body for kind, body in _png_chunks(png) if kind == b"IDAT")
+    pixels = _unfilter(zlib.decompress(data), width, height, bpp).reshape(height, width, bpp).astype(np.int32)
+    rgb = pixels[..., :3]
+    if bpp == 4:  # over white
+        alpha = pixels[..., 3:4]
+        rgb = (rgb * alpha + 255 * (255 - alpha) + 127) // 255
+    packed = (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+    values, inverse, counts = np.unique(packed.reshape(-1), return_inverse=True, return_counts=True)
+    order = np.lexsort((values, -counts))  # most frequent first; ties by colour
+    wanted = max(colours, int((counts >= PNG_KEEP_PIXELS).sum()))
+    keep = values[order[:min(wanted, 256)]]
+    pal = np.stack([(keep >> 16) & 0xFF, (keep >> 8) & 0xFF, keep & 0xFF], axis=1)
+    uniq = np.stack([(values >> 16) & 0xFF, (values >> 8) & 0xFF, values & 0xFF], axis=1)
+    nearest = np.empty(len(values), dtype=np.uint8)
+    for i in range(0, len(values), 4096):
+        d = ((uniq[i:i + 4096, None, :] - pal[None, :, :]) ** 2).sum(axis=2)
+        nearest[i:i + 4096] = d.argmin(axis=1)
+    index = nearest[inverse].reshape(height, width)
+    raw = np.concatenate([np.zeros((height, 1), dtype=np.uint8), index], axis=1).tobytes()
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0))
+            + chunk(b"PLTE", pal.astype(np.uint8).tobytes()) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
 
 
 #: The Vega-Lite mime type of the spec's major version, for front ends with a Vega-Lite renderer.
@@ -305,7 +415,9 @@ class Table:
     def _repr_html_(self) -> str:
         return self.to_html()
 
-    def _repr_markdown_(self) -> str:
+    def to_markdown(self) -> str:
+        """The table as an escaped pipe table (not a display hook: a notebook stores the HTML only, so
+        each table is not kept three times over)."""
         header, rows = self._cells()
         lines = []
         if self.caption:
@@ -320,13 +432,18 @@ class Table:
             lines += ["", "(no rows)"]
         return "\n".join(lines)
 
-    def __repr__(self) -> str:
+    def to_text(self) -> str:
+        """The whole table as plain text (for a terminal)."""
         text = self._display_frame().to_string(index=False, na_rep="", max_rows=None, max_cols=None, max_colwidth=None)
-        if self.caption:
-            text = f"{self.caption}\n{text}"
-        return text
+        return f"{self.caption}\n{text}" if self.caption else text
 
-    __str__ = __repr__
+    def __repr__(self) -> str:
+        """What a notebook stores as the table's plain-text output: its caption and size (the HTML holds
+        the table itself)."""
+        rows = len(self.df)
+        return f"{self.caption or 'Table'} ({rows} row{'s' if rows != 1 else ''})"
+
+    __str__ = to_text
 
 
 def _is_missing(value: Any, pd: Any) -> bool:

@@ -1,9 +1,14 @@
-"""The report's charts, built with Altair from query results, all in one theme.
+"""The report's charts, built with Altair from query results, all in one theme (:mod:`.theme`).
 
-Colours are fixed per meaning (a side, a status, an event family) so the same thing has the same
-colour in every chart; the palettes are Okabe-Ito colours, chosen to stay distinguishable for
-colour-blind readers. Every chart has a title and a ``description`` naming what it shows (read out
-by screen readers). Charts aggregate in pandas first and embed only the rows they draw.
+Every chart fits the width it is drawn at (a phone, a desktop column, a printed page), names what it
+shows in its title, says how to read it in its subtitle (printed with it, so it never asks anyone to
+hover), labels what matters on the chart itself (numbered markers with a key, see :mod:`.layout`), and
+has a one-sentence ``description`` computed from the data (its accessible name). Tooltips only repeat
+what the chart and the page already say. Charts aggregate in pandas first and embed only the rows and
+fields they draw.
+
+The time charts are here; the sticking-point and actor charts are in :mod:`.matrices`, the tariff
+layers in :mod:`.tariff_layers`.
 """
 from __future__ import annotations
 
@@ -11,339 +16,251 @@ import altair as alt
 import pandas as pd
 
 from ..analysis import queries as q
+from ..analysis import tariffs as t
 from ..data import Dataset
+from .layout import TimeScale, day, key, numbered, pick, same_x, text_width
+from .matrices import outcome_chart, participation_chart, status_history_chart, status_matrix_chart
+from .tariff_layers import tariff_layers_chart
+from .theme import (  # noqa: F401  (the palettes are part of this module's interface)
+    EVENT_FAMILIES,
+    FAMILY_COLORS,
+    FAMILY_OF_TYPE,
+    FAMILY_SHAPES,
+    LABEL,
+    NARROW_PLOT,
+    OUTCOME_COLORS,
+    SIDE_COLORS,
+    STATUS_COLORS,
+    STATUS_ORDER,
+    STATUS_SHAPES,
+    TARIFF_COLORS,
+    WIDE_PLOT,
+    enable_theme,
+    frame,
+    scale,
+)
 
-# Okabe-Ito palette
-BLUE, VERMILLION, GREEN, ORANGE, SKY, PURPLE, YELLOW, GREY, BLACK, DARK_GREY = (
-    "#0072B2", "#D55E00", "#009E73", "#E69F00", "#56B4E9", "#CC79A7", "#F0E442", "#999999", "#000000", "#555555")
+__all__ = ["enable_theme", "event_timeline", "outcome_chart", "participation_chart", "status_history_chart",
+           "status_matrix_chart", "tariff_layers_chart", "tariff_step_chart"]
 
-SIDE_COLORS = {"United States": BLUE, "China": VERMILLION, "Third parties": GREY}
-TARIFF_COLORS = {"US tariff on Chinese goods": BLUE, "Chinese tariff on US goods": VERMILLION}
-STATUS_ORDER = ["raised", "escalated", "negotiated", "agreed", "suspended", "eased", "unresolved"]
-STATUS_SHAPES = {"raised": "circle", "escalated": "triangle-up", "negotiated": "diamond", "agreed": "square",
-                 "suspended": "cross", "eased": "triangle-down", "unresolved": "triangle-right"}
-STATUS_COLORS = {"raised": YELLOW, "escalated": VERMILLION, "negotiated": SKY, "agreed": GREEN,
-                 "suspended": PURPLE, "eased": BLUE, "unresolved": DARK_GREY}
-OUTCOME_COLORS = {"Settled by agreement": GREEN, "Suspended": PURPLE, "Still open": DARK_GREY}
-ROLE_ORDER = ["leader", "lead_negotiator", "delegate", "host", "commentator", "announcer", "signatory", "testifier", "subject"]
-
-# Event types grouped into the four lanes of the timeline.
-EVENT_FAMILIES = {
-    "Negotiation": ["talks_round", "leaders_call", "summit", "agreement"],
-    "Tariffs and retaliation": ["tariff_action", "retaliation", "threat"],
-    "Export controls and sanctions": ["export_control", "sanction", "investigation", "visa_action"],
-    "Statements and other": ["statement", "testimony", "court_ruling", "milestone", "third_party_deal", "multilateral_meeting"],
-}
-FAMILY_COLORS = {"Negotiation": GREEN, "Tariffs and retaliation": VERMILLION,
-                 "Export controls and sanctions": BLUE, "Statements and other": ORANGE}
-FAMILY_OF_TYPE = {t: fam for fam, types in EVENT_FAMILIES.items() for t in types}
-
-FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
-WIDTH = 660
-
-
-def theme() -> dict:
-    return {"config": {
-        "font": FONT,
-        "view": {"stroke": None, "continuousWidth": WIDTH},
-        "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12, "subtitleColor": "#444", "offset": 10},
-        "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal", "labelColor": "#222",
-                 "titleColor": "#222", "gridColor": "#e6e6e6"},
-        "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "horizontal",
-                   "titleFontWeight": "normal", "columns": 4, "labelLimit": 320},
-        "header": {"labelFontSize": 12, "titleFontSize": 12},
-        "text": {"fontSize": 11},
-    }}
+#: Above this many events the timeline draws counts per week (or month, or quarter) instead of one mark
+#: per event, so a chart never embeds more rows than a reader can see.
+MAX_EVENT_MARKS = 400
+#: The most rows the counted timeline embeds.
+MAX_COUNT_ROWS = 240
 
 
-def enable_theme() -> None:
-    alt.theme.register("tradetalks", enable=True)(theme)
+def _d(ts) -> str:
+    return f"{ts:%-d %B %Y}"
 
 
-def _scale(mapping: dict, domain=None) -> alt.Scale:
-    domain = list(domain) if domain is not None else list(mapping)
-    return alt.Scale(domain=domain, range=[mapping[d] for d in domain])
+def _short(ts) -> str:
+    return f"{ts:%-d %b %Y}"
 
 
-def _day(ts) -> str:
-    return pd.Timestamp(ts).strftime("%Y-%m-%d")
+#: The longest summary a tooltip repeats (the chronology on the page has them whole).
+BRIEF = 120
 
 
-def _utc_x(field: str, title: str | None, s: pd.Timestamp, e: pd.Timestamp, **axis) -> alt.X:
-    """The date axis; give it to one layer of a chart only (Vega-Lite unions explicit domains of layers badly)."""
-    # Dates are calendar days: a UTC scale keeps 14 May on 14 May in every reader's time zone.
-    end = e + pd.Timedelta(days=1)
-    domain = [alt.DateTime(year=d.year, month=d.month, date=d.day, utc=True) for d in (s, end)]
-    return alt.X(f"{field}:T", title=title, scale=alt.Scale(type="utc", domain=domain),
-                 axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month", **axis))
+def _brief(text) -> str:
+    """A summary cut at a word to at most :data:`BRIEF` characters, saying so with an ellipsis."""
+    words = " ".join(str(text).split())
+    if len(words) <= BRIEF:
+        return words
+    return words[:BRIEF].rsplit(" ", 1)[0].rstrip(",;:") + " …"
 
 
-def _same_x(field: str) -> alt.X:
-    """A date position on the scale another layer defined with :func:`_utc_x`."""
-    return alt.X(f"{field}:T")
+# ---------------------------------------------------------------------------- phases
 
-
-def _phase_layers(ds: Dataset, s: pd.Timestamp, e: pd.Timestamp, height: int, labels: bool = True):
-    ph = ds.phases[(ds.phases["end_date"] >= s) & (ds.phases["start_date"] <= e)].copy()
+def _phase_layers(ds: Dataset, ts: TimeScale) -> tuple[list, list[tuple[str, str]], int]:
+    """The phases as alternating bands, numbered at their top; returns the layers, the key entries and
+    the height the numbers take."""
+    ph = ds.phases[(ds.phases["end_date"] >= ts.start) & (ds.phases["start_date"] <= ts.end)].reset_index(drop=True)
     if ph.empty:
-        return []
-    ph["from"] = ph["start_date"].clip(lower=s).map(_day)
-    ph["to"] = (ph["end_date"].clip(upper=e) + pd.Timedelta(days=1)).map(_day)
-    ph["shade"] = [i % 2 for i in range(len(ph))]
-    ph["row"] = [2 + 13 * (i % 2) for i in range(len(ph))]  # alternate label rows so short phases don't collide
-    ph["dates"] = [f"{a:%-d %b} – {b:%-d %b %Y}" for a, b in zip(ph["start_date"], ph["end_date"])]
-    data = ph[["name", "from", "to", "shade", "row", "dates", "description"]]
-    base = alt.Chart(data)
-    x = _same_x("from")
-    bands = base.mark_rect(opacity=0.55).encode(
-        x=x, x2="to:T",
-        color=alt.Color("shade:N", scale=alt.Scale(domain=[0, 1], range=["#f1f1f1", "#fafafa"]), legend=None),
-        tooltip=[alt.Tooltip("name:N", title="Phase"), alt.Tooltip("dates:N", title="Dates"),
-                 alt.Tooltip("description:N", title="About")])
-    layers = [bands]
-    if labels:
-        text = base.mark_text(align="left", baseline="top", dx=3, dy=2, fontSize=10, color="#555").encode(
-            x=x, y=alt.Y("row:Q", scale=None, axis=None), text="name:N")
-        layers.append(text)
-    return layers
+        return [], [], 0
+    ph["from"] = ph["start_date"].clip(lower=ts.start)
+    ph["to"] = (ph["end_date"].clip(upper=ts.end) + pd.Timedelta(days=1))
+    ph["mid"] = ph["from"] + (ph["to"] - ph["from"]) / 2
+    number = [str(i + 1) for i in range(len(ph))]
+    bands = pd.DataFrame({"from": ph["from"].map(day), "to": ph["to"].map(day), "shade": [i % 2 for i in range(len(ph))],
+                          "name": ph["name"], "dates": [f"{_short(a)} – {_short(b)}" for a, b in zip(ph["start_date"], ph["end_date"])]})
+    layers = [alt.Chart(bands).mark_rect().encode(
+        x=same_x("from"), x2="to:T",
+        color=alt.Color("shade:N", scale=alt.Scale(domain=[0, 1], range=["#e9eef3", "#f6f8fa"]), legend=None),
+        tooltip=[alt.Tooltip("name:N", title="Phase"), alt.Tooltip("dates:N", title="Dates")])]
+    marks, used = numbered(pd.DataFrame({"day": ph["mid"], "number": number}), ts, color="#445")
+    layers += marks
+    entries = [(n, f"{name} ({_short(a)} – {_short(b)})") for n, name, a, b in
+               zip(number, ph["name"], ph["start_date"], ph["end_date"])]
+    return layers, entries, used
 
 
 # ---------------------------------------------------------------------------- timeline
 
-#: Above this many events the timeline draws weekly counts instead of one mark per event, so a chart
-#: never embeds more rows than a reader can see (and stays clear of Altair's row limit).
-MAX_EVENT_MARKS = 400
-
-
 def event_timeline(ds: Dataset, start=None, end=None, types=None, sticking_points=None, actors=None) -> alt.LayerChart:
-    """Events by date in four lanes (negotiation, tariffs, export controls, other), over the phases."""
+    """Events by date in four lanes (negotiation, tariffs, export controls, other), over the numbered phases."""
     s, e = q.window(ds, start, end)
     ev = q.events_between(ds, s, e, types=types, sticking_points=sticking_points, actors=actors)
-    if len(ev) > MAX_EVENT_MARKS:
-        return _weekly_event_counts(ds, ev, s, e)
-    ev["family"] = ev["type"].astype(str).map(FAMILY_OF_TYPE)
-    ev["day"] = ev["start_date"].clip(lower=s).map(_day)
-    ev["when"] = [q.date_label(r) for _, r in ev.iterrows()]
-    ev["kind"] = ev["type"].astype(str).str.replace("_", " ")
-    data = ev[["id", "day", "when", "family", "kind", "title", "summary", "sources"]]
-    height = 230
+    ts = TimeScale.for_window(ds, s, e)
     families = list(EVENT_FAMILIES)
-    points = alt.Chart(data).mark_point(filled=True, size=110, opacity=0.85, stroke="white", strokeWidth=0.8).encode(
-        x=_utc_x("day", "Date", s, e),
-        y=alt.Y("family:N", title=None, sort=families, scale=alt.Scale(domain=families),
-                axis=alt.Axis(labelLimit=220)),
-        color=alt.Color("family:N", title="Event family", scale=_scale(FAMILY_COLORS)),
-        shape=alt.Shape("family:N", scale=alt.Scale(domain=families, range=["circle", "triangle-up", "square", "diamond"]),
-                        legend=None),
+    lanes = 4 * 34
+    phase_layers, entries, used = _phase_layers(ds, ts)
+    top = used + 4
+    height = top + lanes
+    lane_y = alt.Y("family:N", title=None, sort=families, scale=alt.Scale(domain=families, range=[top, height], padding=0.3),
+                   axis=alt.Axis(labelLimit=120, labelFontSize=11, domain=False, ticks=False, labelPadding=4,
+                                 labelExpr="split(datum.label, ' ')[0]"))
+    if len(ev) > MAX_EVENT_MARKS:
+        marks, counted = _counted_events(ev, ts, lane_y)
+        how = f"each circle counts the events of one {counted}, its area the number"
+    else:
+        marks = _event_marks(ds, ev, ts, lane_y)
+        how = "hollow marks are scheduled events whose outcome is not recorded"
+    lane_names = "; ".join(f.lower() for f in families)
+    phase_key, _ = key(entries, height + 28, heading="Phases:") if entries else ([], 0)
+    layers = ts.break_layers(height) + phase_layers + marks + phase_key
+    subtitle = [f"{len(ev)} events, {_d(s)} to {_d(e)}, in four lanes: {lane_names}; {how}.",
+                f"{'Numbered bands are the phases (key below). ' if entries else ''}{ts.note()}".strip()]
+    return frame(alt.layer(*layers), height=height,
+                 title="Events of the negotiations by date and kind", subtitle=subtitle,
+                 description=(f"Timeline chart of {len(ev)} events between {_d(s)} and {_d(e)}, placed by date in four "
+                              "lanes (negotiation; tariffs and retaliation; export controls and sanctions; statements "
+                              "and other)" + (f" over {len(entries)} numbered phases: " if entries else "")
+                              + "; ".join(f"{n} {text}" for n, text in entries) + ".")
+                 ).resolve_scale(color="independent", shape="independent", size="independent")
+
+
+def _event_marks(ds: Dataset, ev: pd.DataFrame, ts: TimeScale, lane_y: alt.Y) -> list:
+    numbers = q.source_numbers(ds)
+    cites = ds.event_sources[ds.event_sources["event_id"].isin(ev["id"])]
+    cited = cites.groupby("event_id", sort=False)["source_id"].agg(
+        lambda x: " ".join(f"[{numbers[i]}]" for i in sorted(set(x), key=lambda i: numbers.get(i, 0)) if i in numbers))
+    data = pd.DataFrame({
+        "day": ev["start_date"].clip(lower=ts.start).map(day), "when": [q.date_label(r) for _, r in ev.iterrows()],
+        "family": ev["type"].astype(str).map(FAMILY_OF_TYPE).fillna("Statements and other"),
+        "kind": ev["type"].astype(str).str.replace("_", " "), "title": ev["title"], "summary": ev["summary"].map(_brief),
+        "sources": ev["id"].map(cited).fillna(""), "scheduled": ev["status"].astype(str) == "scheduled"})
+    families = list(EVENT_FAMILIES)
+    points = alt.Chart(data).mark_point(size=70, strokeWidth=1.4, opacity=0.9).encode(
+        x=ts.encoding("day"), y=lane_y,
+        color=alt.Color("family:N", title=None, scale=scale(FAMILY_COLORS, families), legend=None),
+        shape=alt.Shape("family:N", scale=scale(FAMILY_SHAPES, families), legend=None),
+        fill=alt.condition("datum.scheduled", alt.value("white"), alt.Fill("family:N", scale=scale(FAMILY_COLORS, families), legend=None)),
         tooltip=[alt.Tooltip("when:N", title="Date"), alt.Tooltip("title:N", title="Event"),
                  alt.Tooltip("kind:N", title="Type"), alt.Tooltip("summary:N", title="Summary"),
-                 alt.Tooltip("sources:N", title="Sources")],
-    )
-    layers = _phase_layers(ds, s, e, height) + [points]
-    return alt.layer(*layers).properties(
-        width=WIDTH, height=height,
-        title=alt.Title("Events of the negotiations by date and kind",
-                        subtitle=f"{len(ev)} events, {s:%-d %B %Y} to {e:%-d %B %Y}; shaded bands are the phases. Hover for details."),
-        description=(f"Timeline chart of {len(ev)} events between {s:%-d %B %Y} and {e:%-d %B %Y}, placed by date in four "
-                     "lanes: negotiation; tariffs and retaliation; export controls and sanctions; statements and other. "
-                     "Background bands mark the phases of the conflict."),
-    ).resolve_scale(color="independent")
+                 alt.Tooltip("sources:N", title="Sources")])
+    return [points]
 
 
-def _weekly_event_counts(ds: Dataset, ev: pd.DataFrame, s: pd.Timestamp, e: pd.Timestamp) -> alt.LayerChart:
-    """The timeline for many events: one mark per week and lane, sized by the number of events."""
-    ev = ev.assign(family=ev["type"].astype(str).map(FAMILY_OF_TYPE),
-                   week=ev["start_date"].clip(lower=s).dt.to_period("W-SUN").dt.start_time)
-    counts = ev.groupby(["week", "family"]).size().rename("events").reset_index()
-    counts["day"] = counts["week"].map(_day)
-    counts["when"] = counts["week"].map(lambda d: f"week of {q.day_label(d)}")
-    families = list(EVENT_FAMILIES)
-    marks = alt.Chart(counts[["day", "when", "family", "events"]]).mark_circle(opacity=0.8).encode(
-        x=_utc_x("day", "Date", s, e),
-        y=alt.Y("family:N", title=None, sort=families, scale=alt.Scale(domain=families), axis=alt.Axis(labelLimit=220)),
-        color=alt.Color("family:N", title="Event family", scale=_scale(FAMILY_COLORS)),
-        size=alt.Size("events:Q", title="Events per week"),
-        tooltip=[alt.Tooltip("when:N", title="Week"), alt.Tooltip("family:N", title="Kind"),
-                 alt.Tooltip("events:Q", title="Events")])
-    return alt.layer(*_phase_layers(ds, s, e, 230), marks).properties(
-        width=WIDTH, height=230,
-        title=alt.Title("Events of the negotiations by week and kind",
-                        subtitle=f"{len(ev)} events, {s:%-d %B %Y} to {e:%-d %B %Y}, counted per week; shaded bands are the phases."),
-        description=(f"Chart of {len(ev)} events between {s:%-d %B %Y} and {e:%-d %B %Y}, counted per week in four "
-                     "lanes: negotiation; tariffs and retaliation; export controls and sanctions; statements and other; "
-                     "mark size shows the number of events."),
-    ).resolve_scale(color="independent")
+def _counted_events(ev: pd.DataFrame, ts: TimeScale, lane_y: alt.Y) -> tuple[list, str]:
+    """Many events: one circle per period and lane, sized by the number of events (weeks, else months or quarters)."""
+    fam = ev["type"].astype(str).map(FAMILY_OF_TYPE).fillna("Statements and other")
+    start = ev["start_date"].clip(lower=ts.start)
+    for period, unit in (("W-SUN", "week"), ("M", "month"), ("Q", "quarter"), ("Y", "year")):
+        when = start.dt.to_period(period).dt.start_time.clip(lower=ts.start)
+        counts = pd.DataFrame({"when": when, "family": fam}).groupby(["when", "family"]).size().rename("events").reset_index()
+        word = unit
+        if len(counts) <= MAX_COUNT_ROWS:
+            break
+    counts["day"] = counts["when"].map(day)
+    marks = alt.Chart(counts[["day", "family", "events"]]).mark_circle(opacity=0.75).encode(
+        x=ts.encoding("day"), y=lane_y,
+        color=alt.Color("family:N", scale=scale(FAMILY_COLORS), legend=None),
+        size=alt.Size("events:Q", scale=alt.Scale(range=[12, 260]), legend=None),
+        tooltip=[alt.Tooltip("day:T", title=f"{word.capitalize()} from", format="%-d %b %Y"),
+                 alt.Tooltip("family:N", title="Kind"), alt.Tooltip("events:Q", title="Events")])
+    return [marks], word
 
+
+# ---------------------------------------------------------------------------- headline tariffs
 
 def tariff_step_chart(ds: Dataset, start=None, end=None) -> alt.LayerChart:
-    """The headline additional tariff each side applied to the other's goods, as steps, with key rounds marked."""
+    """The headline additional tariff each side applied to the other's goods, as steps, with the events
+    that moved it numbered on the chart and named in a key."""
     s, e = q.window(ds, start, end)
+    first = t.first_headline_step(ds)
+    if first is not None and s < first - pd.Timedelta(days=75) and first <= e:
+        s = pd.Timestamp(year=first.year, month=first.month, day=1) - pd.DateOffset(months=1)
+    ts = TimeScale.for_window(ds, s, e)
     series = q.tariff_series(ds, s, e)
-    series["day"] = series["date"].map(_day)
+    series["day"] = series["date"].map(day)
     series["when"] = series["date"].map(q.day_label)
-    rounds = q.negotiation_rounds(ds, s, e, types=("talks_round", "summit"))
-    marks = pd.DataFrame({"day": rounds["start_date"].map(_day), "label": rounds["label"].str.replace(" talks", "").str.replace(" summit", ""),
-                          "title": rounds["title"], "when": [q.date_label(r) for _, r in rounds.iterrows()],
-                          "row": [2 + 13 * (i % 2) for i in range(len(rounds))]})
-    top = max(150.0, float(series["rate_pct"].max()) * 1.12)
-    height = 300
+    events = t.key_tariff_events(ds, s, e)
+    events["number"] = [str(i + 1) for i in range(len(events))]
+    plot = 250
+    marker_layers, used = numbered(events, ts, rule_height=plot)
+    peak = float(series["rate_pct"].max()) if len(series) else 0.0
+    top = max(20.0, peak) * plot / max(plot - used - 26, 40)
     domain = list(TARIFF_COLORS)
-    x = _utc_x("day", "Date", s, e)
-    line = alt.Chart(series[["day", "when", "rate_pct", "side_label"]]).mark_line(interpolate="step-after", strokeWidth=2.5).encode(
-        x=x,
-        y=alt.Y("rate_pct:Q", title="Additional tariff (%)", scale=alt.Scale(domain=[0, top])),
-        color=alt.Color("side_label:N", title=None, scale=_scale(TARIFF_COLORS, domain)),
-        strokeDash=alt.StrokeDash("side_label:N", scale=alt.Scale(domain=domain, range=[[1, 0], [6, 3]]), legend=None),
-    )
-    dots = alt.Chart(series[["day", "when", "rate_pct", "side_label"]]).mark_point(filled=True, size=45).encode(
-        x=_same_x("day"), y="rate_pct:Q",
-        color=alt.Color("side_label:N", scale=_scale(TARIFF_COLORS, domain), legend=None),
+    y = alt.Y("rate_pct:Q", title="Additional tariff (%)", scale=alt.Scale(domain=[0, top], nice=False),
+              axis=alt.Axis(tickCount=5, labelExpr="datum.value + '%'"))
+    lines = alt.Chart(series[["day", "rate_pct", "side_label"]]).mark_line(interpolate="step-after", strokeWidth=2.5).encode(
+        x=ts.encoding("day"), y=y,
+        color=alt.Color("side_label:N", title=None, scale=scale(TARIFF_COLORS, domain),
+                        legend=alt.Legend(orient="top", direction="vertical", columns=1, symbolType="stroke")),
+        strokeDash=alt.StrokeDash("side_label:N", scale=alt.Scale(domain=domain, range=[[1, 0], [6, 3]]), legend=None))
+    dots = alt.Chart(series[["day", "when", "rate_pct", "side_label"]]).mark_point(filled=True, size=30).encode(
+        x=same_x("day"), y="rate_pct:Q",
+        color=alt.Color("side_label:N", scale=scale(TARIFF_COLORS, domain), legend=None),
         tooltip=[alt.Tooltip("side_label:N", title="Tariff"), alt.Tooltip("when:N", title="From"),
                  alt.Tooltip("rate_pct:Q", title="Rate (%)")])
-    layers = _phase_layers(ds, s, e, height, labels=False) + [line, dots]
-    if len(marks):
-        rule = alt.Chart(marks).mark_rule(color="#777", strokeDash=[2, 3]).encode(
-            x=_same_x("day"), tooltip=[alt.Tooltip("title:N", title="Round"), alt.Tooltip("when:N", title="Date")])
-        text = alt.Chart(marks).mark_text(angle=0, align="left", baseline="top", dx=3, fontSize=10, color="#333").encode(
-            x=_same_x("day"), y=alt.Y("row:Q", scale=None, axis=None), text="label:N")
-        layers += [rule, text]
+    values = _value_labels(series, ts, top, plot)
+    key_layers, _ = key([(n, f"{_short(d)}: {title}") for n, d, title in zip(events["number"], events["day"], events["title"])],
+                        plot + 28)
     summary = q.tariff_summary(ds, s, e).set_index("imposing_side")
-    us, cn = summary.loc["united_states"], summary.loc["china"]
-    return alt.layer(*layers).properties(
-        width=WIDTH, height=height,
-        title=alt.Title("Headline additional tariffs each side applied to the other",
-                        subtitle="Across-the-board 2025 tariffs only; dotted lines mark talks rounds and the summit."),
-        description=(f"Step chart of the headline additional tariff from {s:%-d %B %Y} to {e:%-d %B %Y}: the US tariff on "
-                     f"Chinese goods goes from {us['start']:g}% to a peak of {us['peak']:g}% and ends at {us['end']:g}%; "
-                     f"China's tariff on US goods goes from {cn['start']:g}% to a peak of {cn['peak']:g}% and ends at {cn['end']:g}%."),
-    ).resolve_scale(color="independent")
+    parts = [f"{'the US tariff on Chinese goods' if side == 'united_states' else 'China’s tariff on US goods'} "
+             f"{'rises' if r['peak'] > r['start'] else 'goes'} from {r['start']:g}% to a peak of {r['peak']:g}% on "
+             f"{_d(r['peak_date'])} and ends at {r['end']:g}%" for side, r in summary.iterrows()]
+    return frame(alt.layer(*ts.break_layers(plot), *marker_layers, lines, dots, *values, *key_layers), height=plot,
+                 title="Headline tariffs: what each side charged on all the other's goods",
+                 subtitle=[f"{_d(s)} to {_d(e)}. Only tariffs on all the other side's goods; tariffs on "
+                           "selected goods come on top for those goods.",
+                           f"Numbers mark the events that moved the rate or threatened to (key below). {ts.note()}".strip()],
+                 description=(f"Step chart of the headline additional tariffs from {_d(s)} to {_d(e)}: "
+                              + "; ".join(parts) + f"; {len(events)} events that moved them are numbered on the chart."),
+                 ).resolve_scale(color="independent", strokeDash="independent")
 
 
-# ---------------------------------------------------------------------------- actors
-
-def participation_chart(ds: Dataset, start=None, end=None) -> alt.Chart:
-    """People (rows, grouped by side) x negotiation rounds (columns), marked where they took part."""
-    s, e = q.window(ds, start, end)
-    p = q.participation(ds, s, e)
-    p = p[(p["kind"] == "person") & p["role"].isin(q.NEGOTIATING_ROLES)].copy()
-    rounds = q.negotiation_rounds(ds, s, e)
-    p["side_label"] = p["side"].map(q.SIDE_LABELS)
-    p["role_label"] = p["role"].astype(str).str.replace("_", " ")
-    p["when"] = p["start_date"].map(q.day_label)
-    order_people = (p.sort_values(["side", "name"]).drop_duplicates("name"))["name"].tolist()
-    order_rounds = rounds["label"].tolist()
-    data = p[["name", "label", "side_label", "role_label", "when"]]
-    return alt.Chart(data).mark_square(size=260).encode(
-        x=alt.X("label:N", title=None, sort=order_rounds, axis=alt.Axis(labelAngle=-35, orient="top", labelLimit=160)),
-        y=alt.Y("name:N", title=None, sort=order_people),
-        color=alt.Color("side_label:N", title="Side",
-                        scale=_scale(SIDE_COLORS, [k for k in SIDE_COLORS if k in set(data["side_label"])])),
-        opacity=alt.condition("datum.role_label == 'lead negotiator' || datum.role_label == 'leader'", alt.value(1.0), alt.value(0.55)),
-        tooltip=[alt.Tooltip("name:N", title="Person"), alt.Tooltip("label:N", title="Round"),
-                 alt.Tooltip("when:N", title="Date"), alt.Tooltip("role_label:N", title="Role")],
-    ).properties(
-        width=max(260, 62 * len(order_rounds)), height=max(120, 24 * len(order_people)),
-        title=alt.Title("Who took part in which round", subtitle="Solid: leader or lead negotiator; lighter: other roles."),
-        description=(f"Matrix of {len(order_people)} people by {len(order_rounds)} negotiation rounds, calls and summits "
-                     f"between {s:%-d %B %Y} and {e:%-d %B %Y}; a square marks participation, coloured by side."),
-    )
-
-
-# ---------------------------------------------------------------------------- sticking points
-
-def status_matrix_chart(ds: Dataset, start=None, end=None, sticking_points=None) -> alt.Chart:
-    """Sticking point x round, coloured by the status each round gave it."""
-    s, e = q.window(ds, start, end)
-    m = q.status_matrix(ds, s, e)
-    rounds = q.negotiation_rounds(ds, s, e)
-    points = q.only(ds, ds.sticking_points, "id", "sticking_points", sticking_points)
-    m = q.only(ds, m, "sticking_point_id", "sticking_points", sticking_points).copy()
-    m["status"] = m["status"].astype(str)
-    m["note"] = m["note"].fillna("")
-    m["expiry"] = m["expires"].map(q.day_label)
-    data = m[["name", "label", "status", "note", "expiry"]]
-    statuses = [st for st in STATUS_ORDER if st in set(data["status"])] or STATUS_ORDER
-    order_rounds = rounds["label"].tolist()
-    base = alt.Chart(data).encode(
-        x=alt.X("label:N", title=None, sort=order_rounds, scale=alt.Scale(domain=order_rounds),
-                axis=alt.Axis(labelAngle=-35, orient="top", labelLimit=160)),
-        y=alt.Y("name:N", title=None, sort=points["name"].tolist(), scale=alt.Scale(domain=points["name"].tolist()),
-                axis=alt.Axis(labelLimit=260)),
-    )
-    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color("status:N", title="Status", scale=_scale(STATUS_COLORS, statuses)),
-        tooltip=[alt.Tooltip("name:N", title="Sticking point"), alt.Tooltip("label:N", title="Round"),
-                 alt.Tooltip("status:N", title="Status"), alt.Tooltip("expiry:N", title="Suspended until"),
-                 alt.Tooltip("note:N", title="Note")])
-    dark = "datum.status == 'unresolved' || datum.status == 'escalated' || datum.status == 'eased'"
-    labels = base.mark_text(fontSize=9).encode(
-        text="status:N", color=alt.condition(dark, alt.value("white"), alt.value("#111")))
-    return alt.layer(cells, labels).properties(
-        width=max(260, 72 * len(order_rounds)), height=max(80, 26 * len(points)),
-        title=alt.Title("Status of each sticking point at each round", subtitle="Blank: the round did not touch the point."),
-        description=(f"Heatmap of {len(points)} sticking points by {len(order_rounds)} negotiation rounds, calls and "
-                     f"summits between {s:%-d %B %Y} and {e:%-d %B %Y}, each cell coloured by the status the round gave "
-                     "the point: raised, escalated, negotiated, agreed, suspended or unresolved."),
-    )
-
-
-def status_history_chart(ds: Dataset, start=None, end=None, sticking_points=None) -> alt.LayerChart:
-    """For each sticking point, its statuses over time as a row of coloured marks."""
-    s, e = q.window(ds, start, end)
-    h = q.status_history(ds, None, s, e)
-    points = q.only(ds, ds.sticking_points, "id", "sticking_points", sticking_points)
-    h = q.only(ds, h, "sticking_point_id", "sticking_points", sticking_points).copy()
-    h["status"] = h["status"].astype(str)
-    for period, label in (("W-SUN", "week"), ("M", "month")):  # many events: one mark per point, period and status
-        if len(h) <= MAX_EVENT_MARKS:
-            break
-        h["date"] = h["date"].dt.to_period(period).dt.start_time
-        h = (h.groupby(["name", "date", "status"], as_index=False)
-             .agg(title=("title", lambda x, label=label: x.iloc[0] if len(x) == 1 else f"{len(x)} events that {label}"),
-                  expires=("expires", "max")))
-    h["day"] = h["date"].map(_day)
-    h["when"] = h["date"].map(q.day_label)
-    h["expiry"] = h["expires"].map(q.day_label)
-    data = h[["name", "day", "when", "status", "title", "expiry"]]
-    statuses = [st for st in STATUS_ORDER if st in set(data["status"])] or STATUS_ORDER
-    names = points["name"].tolist()
-    y = alt.Y("name:N", title=None, sort=names, scale=alt.Scale(domain=names), axis=alt.Axis(labelLimit=240))
-    track = alt.Chart(data).mark_line(color="#bbb", strokeWidth=1).encode(x=_same_x("day"), y=y, detail="name:N")
-    dots = alt.Chart(data).mark_point(filled=True, size=120, stroke="white", strokeWidth=0.8, opacity=0.95).encode(
-        x=_utc_x("day", "Date", s, e), y=y,
-        color=alt.Color("status:N", title="Status", scale=_scale(STATUS_COLORS, statuses)),
-        shape=alt.Shape("status:N", scale=_scale(STATUS_SHAPES, statuses), title="Status"),
-        tooltip=[alt.Tooltip("name:N", title="Sticking point"), alt.Tooltip("when:N", title="Date"),
-                 alt.Tooltip("status:N", title="Status"), alt.Tooltip("expiry:N", title="Suspended until"),
-                 alt.Tooltip("title:N", title="Event")])
-    layers = _phase_layers(ds, s, e, 26 * len(names), labels=False) + [track, dots]
-    return alt.layer(*layers).properties(
-        width=WIDTH, height=max(100, 30 * len(names)),
-        title=alt.Title("How each sticking point's status moved",
-                        subtitle="Each mark is an event that touched the point; shaded bands are the phases."),
-        description=(f"Chart of {len(names)} sticking points over time from {s:%-d %B %Y} to {e:%-d %B %Y}, one row each, "
-                     f"with {len(data)} marks coloured and shaped by status at each event that touched the point."),
-    ).resolve_scale(color="independent", shape="independent")
-
-
-def outcome_chart(ds: Dataset, start=None, end=None) -> alt.Chart:
-    """How many sticking points ended the window settled, suspended or open."""
-    s, e = q.window(ds, start, end)
-    o = q.sticking_point_outcomes(ds, s, e)
-    o = o[o["events"] > 0].copy()
-    o["outcome_label"] = o["outcome"].map(q.OUTCOME_LABELS)
-    counts = o.groupby("outcome_label").agg(points=("name", "count"), names=("name", lambda x: "; ".join(x))).reset_index()
-    domain = list(OUTCOME_COLORS)
-    bars = alt.Chart(counts).mark_bar(height=26).encode(
-        y=alt.Y("outcome_label:N", title=None, sort=domain),
-        x=alt.X("points:Q", title="Sticking points", axis=alt.Axis(tickMinStep=1, format="d")),
-        color=alt.Color("outcome_label:N", scale=_scale(OUTCOME_COLORS, domain), legend=None),
-        tooltip=[alt.Tooltip("outcome_label:N", title="Outcome"), alt.Tooltip("points:Q", title="Count"),
-                 alt.Tooltip("names:N", title="Sticking points")])
-    text = bars.mark_text(align="left", dx=4, color="#222").encode(text="points:Q")
-    summary = "; ".join(f"{r.outcome_label.lower()}: {r.points}" for r in counts.itertuples())
-    return alt.layer(bars, text).properties(
-        width=WIDTH - 180, height=110,
-        title=alt.Title(f"Where the sticking points stood on {e:%-d %B %Y}"),
-        description=f"Bar chart of sticking points by their state at {e:%-d %B %Y}: {summary}.",
-    )
+def _value_labels(series: pd.DataFrame, ts: TimeScale, top: float, plot: int) -> list:
+    """The peak and the last value of each side, written next to the line: the peak after its step, the
+    last value at the right end, above the line or else below it; a label that would touch another is
+    left out (both layouts are worked out here, in pixels)."""
+    picks = []
+    for _side, g in series.groupby("imposing_side", sort=False):
+        g = g.reset_index(drop=True)
+        i_peak = int(g["rate_pct"].idxmax())
+        for i, what in ((i_peak, "peak"), (len(g) - 1, "end")):
+            r = g.loc[i]
+            after = g["date"].iloc[i + 1] if i + 1 < len(g) else ts.stop
+            picks.append({"day": r["date"], "to": after, "rate": r["rate_pct"], "text": f"{r['rate_pct']:g}%",
+                          "side_label": r["side_label"], "what": what})
+    df = pd.DataFrame(picks, columns=["day", "to", "rate", "text", "side_label", "what"]).drop_duplicates(["side_label", "day", "what"])
+    df = df[df["rate"] > 0].sort_values(["what", "rate"], ascending=[False, False]).reset_index(drop=True)
+    for layout, width in (("n", NARROW_PLOT), ("w", WIDE_PLOT)):
+        boxes, ys = [], []
+        for _, r in df.iterrows():
+            w = text_width(r["text"])
+            line = plot - r["rate"] / top * plot
+            x0 = ts.frac(r["to"]) * width + 3 if r["what"] == "peak" else width - w
+            tries = [line] if r["what"] == "peak" else [line - 9, line + 8]
+            chosen = None
+            for yc in tries:
+                box = (x0, yc - 7, x0 + w, yc + 7)
+                if box[2] <= width + 2 and box[3] <= plot + 6 and all(
+                        box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3] for b in boxes):
+                    chosen = yc
+                    boxes.append(box)
+                    break
+            ys.append(round(chosen, 1) if chosen is not None else -1)
+        df["y" + layout] = ys
+    df["at"] = [day(r["to"]) if r["what"] == "peak" else day(ts.stop) for _, r in df.iterrows()]
+    data = df[["at", "text", "side_label", "what", "yn", "yw"]]
+    base = alt.Chart(data).transform_calculate(ly=pick("yn", "yw")).transform_filter("datum.ly >= 0")
+    colour = alt.Color("side_label:N", scale=scale(TARIFF_COLORS), legend=None)
+    peak = base.transform_filter("datum.what == 'peak'").mark_text(
+        align="left", baseline="middle", dx=3, fontSize=LABEL, fontWeight="bold").encode(
+        x=same_x("at"), y=alt.Y("ly:Q", scale=None), text="text:N", color=colour)
+    end = base.transform_filter("datum.what == 'end'").mark_text(
+        align="right", baseline="middle", fontSize=LABEL, fontWeight="bold").encode(
+        x=same_x("at"), y=alt.Y("ly:Q", scale=None), text="text:N", color=colour)
+    return [peak, end]

@@ -41,7 +41,7 @@ def pct(x: float) -> str:
 
 #: Rows a table shows at most; beyond that the page would outgrow a reader (and 150 KB), and the
 #: full table is one click away in the published data files.
-MAX_ROWS = 300
+MAX_ROWS = 100
 
 
 #: Items listed in one cell at most (e.g. the events citing a source).
