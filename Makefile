@@ -60,11 +60,11 @@ lint: $(STAMP)
 check: lint
 	$(VENV)/bin/python -m pytest -n $(JOBS) -m "not site and not browser and not build"
 
-# Everything: build first (the site tests and strict nbval check what was built), then the unit, build,
+# Everything (module fixtures such as the browser visits run once: --dist loadscope): build first (the site tests and strict nbval check what was built), then the unit, build,
 # site, browser and PDF tests, strict nbval on the published notebooks, nbval-lax on the templates.
 # No test may skip here (TRADETALKS_NO_SKIPS): every part is required.
 test: book system-deps lint
-	TRADETALKS_NO_SKIPS=1 $(VENV)/bin/python -m pytest -n $(JOBS)
+	TRADETALKS_NO_SKIPS=1 $(VENV)/bin/python -m pytest -n $(JOBS) --dist loadscope --durations=15
 	$(VENV)/bin/python -m pytest -n $(JOBS) -p no:randomly --nbval book/_build/notebooks
 	$(VENV)/bin/python -m pytest -n $(JOBS) --nbval-lax notebooks
 

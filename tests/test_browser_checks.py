@@ -25,9 +25,11 @@ def visit(chromium, site_dir, path=PAGE):
 
 
 def test_a_missing_chart_library_is_caught(chromium, broken_site):
+    charts_on_page = (broken_site / PAGE).read_text(encoding="utf-8").count('class="tradetalks-chart"')
+    assert charts_on_page >= 2
     (broken_site / "_static" / "vega-bundle.js").unlink()
     v, _ = visit(chromium, broken_site)
-    assert len(v.undrawn_charts) == 2
+    assert len(v.undrawn_charts) == charts_on_page
     assert any("404" in f for f in v.failed_requests)
 
 

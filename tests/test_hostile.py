@@ -158,7 +158,8 @@ def test_tooltip_shows_hostile_title_as_text(hostile_book, chromium):
     index = list(q.events_between(ds)["id"]).index("2025-07-28-stockholm-talks")
     with browser.serve(site) as url:
         with browser.opened(chromium, url + "generated/timeline.html") as (visit, page):
-            tip = browser.hover_tooltip(page, "#" + visit.charts[0]["id"] + " g.mark-symbol.role-mark path", index)
+            # the event marks, not the phase key's symbols drawn before them: each carries its tooltip fields
+            tip = browser.hover_tooltip(page, "#" + visit.charts[0]["id"] + ' g.mark-symbol.role-mark path[aria-label*="Event: "]', index)
             state = page.evaluate(INERT_JS)
     assert shown(hostile("EVT-TITLE")) in " ".join(tip.split())
     assert '<script class="pwn">' in tip

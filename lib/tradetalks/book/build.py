@@ -33,6 +33,7 @@ from typing import Any
 
 from ..paths import DEFAULT_PLAN, REPO_ROOT, resolve_data_dir
 from .cache import PageCache, data_fingerprint, page_key
+from .citations import unlink_citations
 from .execute import CELL_TIMEOUT, Job, PageResult, run_pages
 from .glossary_links import link_site
 from .harden import UnsafePageError, harden_site
@@ -344,6 +345,8 @@ def _build_in(staging: Path, plan: Plan, pages: list[Page], keys: dict[str, str]
     if not (html / "index.html").is_file():
         raise _Failed(EXIT_BOOK, f"jupyter-book produced no {html / 'index.html'}; nothing published.")
     link_site(html)
+    if unlink_citations(html):
+        print("The plan has no data-and-sources page: citations are shown as numbers without links.", flush=True)
     write_search_pages(html)
     try:
         harden_site(html)

@@ -47,8 +47,11 @@ def link_terms(page: Path) -> int:
 
 
 def link_site(site: Path, folder: str = "generated") -> int:
-    """Link the terms on every page of the book (a second pass picks up terms in the text after a link)."""
+    """Link the terms on every page of the book (a second pass picks up terms in the text after a link);
+    nothing when the plan left the glossary page out."""
     total = 0
+    if not (site / folder / GLOSSARY_PAGE).is_file():
+        return total
     for page in sorted((site / folder).glob("*.html")):
         while (n := link_terms(page)):
             total += n

@@ -91,7 +91,7 @@ def _reword_download(paragraph: Any) -> None:
 
 
 #: A date cell ("5 June 2025", "10–11 May 2025") is never wrapped.
-def _chapter(site: Path, page: Any, book_title: str, names: set[str], parent: str | None = None) -> Chapter:
+def _chapter(site: Path, page: Any, names: set[str], parent: str | None = None, *, home: bool = False) -> Chapter:
     from bs4 import BeautifulSoup
 
     path = page_file(site, page.name)
@@ -110,8 +110,8 @@ def _chapter(site: Path, page: Any, book_title: str, names: set[str], parent: st
 
     h1 = article.find("h1")
     title = text_of(h1) if h1 else page.title
-    if h1 is None or title == book_title:
-        # The home page repeats the book's title; in the book it is its chapter of the plan.
+    if h1 is None or home:
+        # The home page's heading names the whole book; in the book it is its chapter of the plan.
         title = page.title
         if h1 is not None:
             h1.clear()
@@ -226,7 +226,7 @@ def assemble_book(
 
     pages = book_pages(plan)
     names = {p.name for p, _ in pages}
-    chapters = [_chapter(site, page, book_title, names, parent) for page, parent in pages]
+    chapters = [_chapter(site, page, names, parent, home=i == 0) for i, (page, parent) in enumerate(pages)]
     top = [c for c in chapters if c.parent is None]
 
     esc = _html.escape

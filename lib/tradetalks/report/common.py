@@ -39,9 +39,9 @@ def pct(x: float) -> str:
     return f"{x:g}%"
 
 
-#: Rows a table shows at most; beyond that the page would outgrow a reader (and 150 KB), and the
-#: full table is one click away in the published data files.
-MAX_ROWS = 100
+#: Rows a table shows at most. The record's longest table (every event since 2018) fits whole;
+#: beyond this a page would outgrow a reader, and the full table is in the published data files.
+MAX_ROWS = 400
 
 
 #: Items listed in one cell at most (e.g. the events citing a source).
