@@ -60,13 +60,14 @@ lint: $(STAMP)
 check: lint
 	$(VENV)/bin/python -m pytest -n $(JOBS) -m "not site and not browser and not build"
 
-# Everything (module fixtures such as the browser visits run once: --dist loadscope): build first (the site tests and strict nbval check what was built), then the unit, build,
-# site, browser and PDF tests, strict nbval on the published notebooks, nbval-lax on the templates.
+# Everything, in one parallel run: build first (the site tests and strict nbval check what was built),
+# then the unit, build, site, browser and PDF tests and strict nbval on the published notebooks
+# (--dist loadscope keeps a module's shared fixtures, e.g. the browser visits, and a notebook's cells
+# on one worker). The templates run top to bottom in tests/test_notebook_charts.py.
 # No test may skip here (TRADETALKS_NO_SKIPS): every part is required.
 test: book system-deps lint
-	TRADETALKS_NO_SKIPS=1 $(VENV)/bin/python -m pytest -n $(JOBS) --dist loadscope --durations=15
-	$(VENV)/bin/python -m pytest -n $(JOBS) -p no:randomly --nbval book/_build/notebooks
-	$(VENV)/bin/python -m pytest -n $(JOBS) --nbval-lax notebooks
+	TRADETALKS_NO_SKIPS=1 $(VENV)/bin/python -m pytest -n $(JOBS) --dist loadscope --durations=15 \
+	  tests --nbval book/_build/notebooks
 
 # The book as one PDF (title page, contents, every section, page numbers), printed from the
 # built site with the system Chromium; builds the book first if it is missing or out of date.

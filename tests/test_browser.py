@@ -13,7 +13,6 @@ from tradetalks.book.plan import expand_pages, load_plan
 from tradetalks.paths import DEFAULT_PLAN, REPO_ROOT
 
 SITE = REPO_ROOT / "book" / "_build" / "html"
-SCREENSHOTS = REPO_ROOT / "book" / "_build" / "screenshots"
 PLAN = load_plan(DEFAULT_PLAN)
 PAGES_BUILT = expand_pages(PLAN.pages)  # one page per sticking point and per round included
 PAGES = [f"generated/{p.name}.html" for p in PAGES_BUILT] + ["index.html", "search.html", "genindex.html"]
@@ -29,11 +28,10 @@ def site(built_site):
 
 @pytest.fixture(scope="module")
 def visits(chromium, site):
-    """Every page visited once over HTTP, with a full-page screenshot."""
+    """Every page visited once over HTTP at 1280 px, with a screenshot of its top (test_screens takes 390 px)."""
     # Screenshots are overwritten page by page, never the folder removed: pytest-xdist workers may
     # run this module's fixture side by side.
-    return {path: browser.visit_page(chromium, site + path,
-                                     screenshot=SCREENSHOTS / (path.replace("/", "_").replace(".html", ".png")))
+    return {path: browser.visit_page(chromium, site + path, screenshot=browser.screenshot_path(path, 1280))
             for path in PAGES}
 
 

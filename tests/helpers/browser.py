@@ -2,7 +2,7 @@
 
 Used by the browser tests (and usable from a shell): serve a built site on 127.0.0.1, open each page,
 and record what happened: every request and the host it went to, failed requests, console errors,
-dialogs, how many chart containers drew an SVG with marks, and a full-page screenshot.
+dialogs, how many chart containers drew an SVG with marks, and a screenshot of the page's top.
 """
 from __future__ import annotations
 
@@ -16,6 +16,15 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from tradetalks.pdf.chromium import CHROMIUM_ARGS, find_chromium  # noqa: F401  (used by the tests too)
+
+#: Where the browser tests leave their screenshots for a person to look at.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "book" / "_build" / "screenshots"
+
+
+def screenshot_path(page_path: str, width: int) -> Path:
+    """``generated/timeline.html`` at 390 px -> ``SCREENSHOTS/generated_timeline-390.png``."""
+    return SCREENSHOTS / f"{page_path.replace('/', '_').removesuffix('.html')}-{width}.png"
+
 
 INSTALL_HINT = "apt-get install -y chromium fonts-noto-cjk   (or: make system-deps)"
 
@@ -140,7 +149,10 @@ def open_page(browser, url: str, *, screenshot: Path | None = None, width: int =
     visit.charts = page.evaluate(DRAWN_CHARTS_JS)
     if screenshot is not None:
         screenshot.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(screenshot), full_page=True)
+        # the top of the page, up to three screens: what a reader sees first, and a long page's
+        # full screenshot costs seconds
+        height = min(page.evaluate("() => document.documentElement.scrollHeight"), 3 * 900)
+        page.screenshot(path=str(screenshot), full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height})
         visit.screenshot = screenshot
     return visit, page, context
 
