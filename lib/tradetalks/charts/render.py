@@ -403,7 +403,9 @@ class Table:
         parts = [f'<div class="{TABLE_CLASS}-wrap"><table class="{" ".join(self.classes)}">']
         if self.caption:
             parts.append(f"<caption>{h(self.caption)}</caption>")
-        parts.append("<thead><tr>" + "".join(f'<th scope="col">{h(c)}</th>' for c in header) + "</tr></thead>")
+        prose = _prose_columns(rows, len(header))
+        parts.append("<thead><tr>" + "".join(f'<th scope="col"{PROSE_HEADER if wide else ""}>{h(c)}</th>'
+                                             for c, wide in zip(header, prose)) + "</tr></thead>")
         parts.append("<tbody>")
         cell = lambda v: v.html() if isinstance(v, Links) else h(v)
         ids = self.row_ids or [None] * len(rows)
@@ -451,6 +453,21 @@ def _is_missing(value: Any, pd: Any) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
+
+
+#: Marks the header of a column of sentences: on a phone it keeps a readable width (the table then
+#: scrolls in its box) instead of being squeezed to a word a line.
+PROSE_HEADER = f' class="{TABLE_CLASS}-prose"'
+#: Average characters a cell from which a column counts as sentences.
+PROSE_CHARS = 40
+
+
+def _prose_columns(rows: list[list[Any]], columns: int) -> list[bool]:
+    """For each column, whether its cells hold sentences (on average at least PROSE_CHARS characters)."""
+    if not rows:
+        return [False] * columns
+    return [sum(len(str(row[i])) for row in rows if not isinstance(row[i], Links)) / len(rows) >= PROSE_CHARS
+            for i in range(columns)]
 
 
 def table_html(df: Any, *, caption: str | None = None) -> Table:
