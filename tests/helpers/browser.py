@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from tradetalks.paths import REPO_ROOT
 from tradetalks.pdf.chromium import CHROMIUM_ARGS, find_chromium  # noqa: F401  (used by the tests too)
 
 #: Where the browser tests leave their screenshots for a person to look at.
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "book" / "_build" / "screenshots"
+SCREENSHOTS = REPO_ROOT / "book" / "_build" / "screenshots"
 
 
 def screenshot_path(page_path: str, width: int) -> Path:
