@@ -49,7 +49,8 @@ def test_same_spec_gives_identical_html():
     b = render.chart_mimebundle(copy.deepcopy(make_spec()))
     assert a["text/html"] == b["text/html"]
     assert a["text/plain"] == b["text/plain"] == "Rounds by party"
-    assert a[render.VEGALITE_MIME] == json.loads(json.dumps(make_spec()))
+    data = re.search(r'<script type="application/json"[^>]*>(.*)</script>', a["text/html"]).group(1)
+    assert json.loads(data)["spec"] == json.loads(json.dumps(make_spec()))
 
 
 def test_html_shape_no_inline_code():
@@ -116,7 +117,8 @@ def test_script_safe_json_escapes_line_separators_and_ampersand():
 def test_png_is_png():
     import base64
 
-    png = base64.b64decode(render.chart_mimebundle(make_spec())["image/png"])
+    html = render.chart_mimebundle(make_spec())["text/html"]
+    png = base64.b64decode(re.search(r'src="data:image/png;base64,([^"]+)"', html).group(1))
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
 
 
@@ -139,7 +141,8 @@ def test_enable_registers_and_activates_the_renderer(tradetalks_renderer):
     bundle = chart._repr_mimebundle_()
     if isinstance(bundle, tuple):
         bundle = bundle[0]
-    assert set(bundle) == {"text/html", render.VEGALITE_MIME, "image/png", "text/plain"}
+    # the image and the spec are stored once, in the HTML (no second copy as image/png or Vega-Lite)
+    assert set(bundle) == {"text/html", "text/plain"}
     assert bundle["text/plain"] == "One"
     again = chart._repr_mimebundle_()
     again = again[0] if isinstance(again, tuple) else again

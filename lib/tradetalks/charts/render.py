@@ -6,16 +6,19 @@ Charts
 
     * ``text/html`` -- a ``<div>`` holding the chart's static image (what JupyterLab and VS
       Code, trusted or not, ``jupyter nbconvert --to html`` and readers without JavaScript
-      show), followed by the spec as inert JSON (``<script type="application/json">``), which
+      show: an ``<img>`` with a ``data:`` address survives the sanitiser of an untrusted
+      notebook), followed by the spec as inert JSON (``<script type="application/json">``), which
       ``_static/tradetalks-charts.js`` draws live on the site with the local Vega bundle
       (``_static/vega-bundle.js``; no CDN, no inline script, no eval). The element id is
       derived from a hash of the spec, so the same chart gives byte-identical HTML on every
-      run (strict nbval compares ``text/html``).
-    * ``application/vnd.vegalite.v6+json`` -- the spec, for front ends with a Vega-Lite renderer.
-    * ``image/png`` -- the static image: rendered offline by vl-convert at
+      run (strict nbval compares ``text/html``). The image is rendered offline by vl-convert at
       :data:`STATIC_WIDTH` pixels (a chart sized to its container has no container here),
       then stored as a compact indexed PNG (:func:`compact_png`).
     * ``text/plain`` -- the chart's title and its one-sentence description.
+
+    The image and the spec are stored once: no front end here renders Vega-Lite 6 (a separate
+    ``application/vnd.vegalite`` entry would never be shown) and none needs a separate
+    ``image/png`` entry, so each would only double the notebook's weight.
 
 Tables
     :func:`table_html` wraps a DataFrame in an object whose ``_repr_html_`` is an
@@ -63,7 +66,7 @@ TABLE_CLASS = "tradetalks-table"
 #: "ast": Vega evaluates expressions with its interpreter instead of generated code (no eval, so the
 #: site's Content-Security-Policy needs no 'unsafe-eval').
 EMBED_OPTIONS: dict[str, Any] = {"renderer": "svg", "actions": False, "mode": "vega-lite", "ast": True}
-#: Scale factor for the PNG fallback (LaTeX/PDF builder).
+#: Scale factor of the static image (1: a pixel per CSS pixel at STATIC_WIDTH).
 PNG_SCALE = 1.0
 #: Width in pixels of the static image of a chart drawn to its container's width (``width: "container"``):
 #: the image has no container, so it is laid out at this width (the live chart on the site takes the
@@ -97,7 +100,7 @@ def script_safe_json(obj: Any) -> str:
     JSON), so a value such as ``</script><script>alert(1)</script>`` or ``<!--``
     cannot end the script element or change how the HTML parser reads it.
     """
-    text = json.dumps(obj, sort_keys=True, ensure_ascii=True, allow_nan=False)
+    text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
     return _SCRIPT_ESCAPE_RE.sub(lambda m: _SCRIPT_ESCAPES[m.group(0)], text)
 
 
@@ -282,10 +285,6 @@ def compact_png(png: bytes, colours: int = PNG_COLOURS) -> bytes:
             + chunk(b"PLTE", pal.astype(np.uint8).tobytes()) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
 
 
-#: The Vega-Lite mime type of the spec's major version, for front ends with a Vega-Lite renderer.
-VEGALITE_MIME = "application/vnd.vegalite.v6+json"
-
-
 def _plain_text(value: Any) -> Any:
     """The spec with every string made one line of plain text (as tables show data text)."""
     if isinstance(value, str):
@@ -298,17 +297,12 @@ def _plain_text(value: Any) -> Any:
 
 
 def chart_mimebundle(spec: Mapping[str, Any], **options: Any) -> dict[str, Any]:
-    """The mime bundle for one chart spec (what the ``tradetalks`` renderer returns).
-
-    Front ends pick one entry by their own preference: HTML (the static image, drawn live on the
-    site), the Vega-Lite spec (front ends with a Vega-Lite renderer), PNG (untrusted notebooks,
-    viewers without HTML), or the chart's description as plain text."""
+    """The mime bundle for one chart spec (what the ``tradetalks`` renderer returns): HTML (the
+    static image, drawn live on the site) and, for viewers without HTML, the chart's description
+    as plain text."""
     spec = dict(spec, datasets=_plain_text(spec["datasets"])) if "datasets" in spec else spec
-    png = chart_png(spec)
     return {
-        "text/html": chart_html(spec, png=png, embed_options=options.get("embed_options")),
-        VEGALITE_MIME: json.loads(canonical_json(spec)),
-        "image/png": base64.b64encode(png).decode("ascii"),
+        "text/html": chart_html(spec, png=chart_png(spec), embed_options=options.get("embed_options")),
         "text/plain": "\n".join(dict.fromkeys([_title_text(spec) or "Chart", _description(spec)])),
     }
 
