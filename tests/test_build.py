@@ -52,8 +52,9 @@ def test_book_plan_declares_the_five_sections_and_the_pages_per_item():
     assert set(data) == {"defaults", "pages"}
     assert data["defaults"] == {}  # the window and data folder follow the data unless a reader narrows them
     assert [(p["name"], p.get("for_each")) for p in data["pages"]] == [
-        ("overview", None), ("timeline", None), ("round", "rounds"), ("actors", None),
-        ("sticking-points", None), ("point", "sticking_points"), ("data-and-sources", None), ("glossary", None),
+        ("overview", None), ("timeline", None), ("chronology", "chronology"), ("tariffs", None), ("round", "rounds"),
+        ("actors", None), ("sticking-points", None), ("point", "sticking_points"), ("data-and-sources", None),
+        ("sources", "sources"), ("glossary", None),
     ]
     assert data["pages"][0]["template"] == "notebooks/overview.ipynb"
 
@@ -61,7 +62,7 @@ def test_book_plan_declares_the_five_sections_and_the_pages_per_item():
 def test_book_plan_is_valid():
     plan = load_plan(BOOK / "plan.yml")
     assert plan.pages[0].name == "overview"
-    assert [p.parent for p in plan.pages if p.for_each] == ["timeline", "sticking-points"]
+    assert [p.parent for p in plan.pages if p.for_each] == ["timeline", "timeline", "sticking-points", "data-and-sources"]
 
 
 def test_fixture_plan_loads_with_merged_iso_parameters():

@@ -1,35 +1,47 @@
-"""A plan may leave out the sources page or the glossary: links to them become plain text, never dead."""
+"""A plan may list the sources on other pages, or leave them out, and may leave out the glossary:
+citations lead to wherever their source is listed, or become plain text; links are never dead."""
 from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from tradetalks.book.citations import unlink_citations
+from tradetalks.book.citations import settle_citations
 from tradetalks.book.glossary_links import link_site
-from tradetalks.report.common import SOURCES_PAGE
 
 PAGE = ('<html><body><article class="bd-article"><p>Tariffs under Section 301 rose '
-        '<a href="{sources}#src-a" title="USTR, 1 May 2025: notice">[3]</a></p></article></body></html>')
+        '<a href="sources-1-60.html#src-a" title="USTR, 1 May 2025: notice">[3]</a></p></article></body></html>')
+LISTING = "<html><body><article class='bd-article'><table><tr id='src-a'><td>[3]</td></tr></table></article></body></html>"
+EMPTY = "<html><body><article class='bd-article'></article></body></html>"
 
 
-def site_with(tmp_path, *names):
-    pages = tmp_path / "generated"
-    pages.mkdir()
-    (pages / "timeline.html").write_text(PAGE.format(sources=SOURCES_PAGE), encoding="utf-8")
-    for name in names:
-        (pages / name).write_text("<html><body><article class='bd-article'></article></body></html>", encoding="utf-8")
+def site_with(tmp_path, **pages):
+    folder = tmp_path / "generated"
+    folder.mkdir()
+    (folder / "timeline.html").write_text(PAGE, encoding="utf-8")
+    for name, text in pages.items():
+        (folder / f"{name.replace('_', '-')}.html").write_text(text, encoding="utf-8")
     return tmp_path
 
 
-def test_citations_stay_links_when_the_sources_page_is_built(tmp_path):
-    site = site_with(tmp_path, SOURCES_PAGE)
-    assert unlink_citations(site) == 0
-    assert f'href="{SOURCES_PAGE}#src-a"' in (site / "generated" / "timeline.html").read_text(encoding="utf-8")
+def timeline(site) -> str:
+    return (site / "generated" / "timeline.html").read_text(encoding="utf-8")
 
 
-def test_citations_become_numbers_naming_their_source_without_the_sources_page(tmp_path):
-    site = site_with(tmp_path)
-    assert unlink_citations(site) == 1
-    soup = BeautifulSoup((site / "generated" / "timeline.html").read_text(encoding="utf-8"), "html.parser")
+def test_citations_stay_as_they_are_when_their_sources_page_is_built(tmp_path):
+    site = site_with(tmp_path, sources_1_60=LISTING)
+    assert settle_citations(site) == (0, 0)
+    assert 'href="sources-1-60.html#src-a"' in timeline(site)
+
+
+def test_citations_lead_to_the_page_that_lists_their_source(tmp_path):
+    site = site_with(tmp_path, sources_1_60=EMPTY, data_and_sources=LISTING)
+    assert settle_citations(site) == (1, 0)
+    assert 'href="data-and-sources.html#src-a"' in timeline(site) and "sources-1-60" not in timeline(site)
+
+
+def test_citations_become_numbers_naming_their_source_without_a_list_of_sources(tmp_path):
+    site = site_with(tmp_path, data_and_sources=EMPTY)
+    assert settle_citations(site) == (0, 1)
+    soup = BeautifulSoup(timeline(site), "html.parser")
     assert soup.find("a") is None
     span = soup.select_one("span.tradetalks-citation")
     assert span.get_text() == "[3]" and span["title"] == "USTR, 1 May 2025: notice"

@@ -9,7 +9,7 @@ from typing import Any
 KB = 1024
 #: Target: no page heavier than this (HTML, and executed notebook), beyond the shared chart bundle.
 PAGE_LIMIT = 150 * KB
-_DATA = re.compile(r'<script type="application/json" class="tradetalks-chart-data"[^>]*>(.*?)</script>', re.S)
+_DATA = re.compile(r"<script\b(?=[^>]*\bclass=\"tradetalks-chart-data\")[^>]*>(.*?)</script>", re.S)
 _IMAGES = re.compile(r'src="data:image/png;base64,([^"]*)"')
 _TABLES = re.compile(r"<table\b.*?</table>", re.S | re.I)
 

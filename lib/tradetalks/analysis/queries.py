@@ -368,7 +368,10 @@ def sources_with_events(ds: Dataset) -> pd.DataFrame:
 
 def fan_out_items(ds: Dataset, kind: str, parameters: dict | None = None) -> list[tuple[str, str]]:
     """(id, title) of each item a repeated page is built for: every sticking point (or those in the
-    page's ``sticking_points`` parameter), or every negotiation round in the page's window."""
+    page's ``sticking_points`` parameter), every negotiation round in the page's window, or each part
+    of the chronology of the window or of the list of sources (see :mod:`.parts`)."""
+    from .parts import chronology_parts, source_parts  # parts builds on this module
+
     parameters = parameters or {}
     if kind == "sticking_points":
         points = only(ds, ds.sticking_points, "id", "sticking_points", parameters.get("sticking_points"))
@@ -376,4 +379,10 @@ def fan_out_items(ds: Dataset, kind: str, parameters: dict | None = None) -> lis
     if kind == "rounds":
         rounds = negotiation_rounds(ds, parameters.get("window_start"), parameters.get("window_end"))
         return list(zip(rounds["id"], rounds["label"]))
-    raise QueryError(f"cannot repeat a page for {kind!r}: use sticking_points or rounds")
+    if kind == "chronology":
+        return [(p.id, p.title) for p in chronology_parts(
+            ds, parameters.get("window_start"), parameters.get("window_end"), parameters.get("event_types"),
+            parameters.get("sticking_points"), parameters.get("actors"))]
+    if kind == "sources":
+        return [(p.id, p.title) for p in source_parts(ds)]
+    raise QueryError(f"cannot repeat a page for {kind!r}: use sticking_points, rounds, chronology or sources")

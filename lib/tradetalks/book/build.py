@@ -33,7 +33,8 @@ from typing import Any
 
 from ..paths import DEFAULT_PLAN, REPO_ROOT, resolve_data_dir
 from .cache import PageCache, data_fingerprint, page_key
-from .citations import unlink_citations
+from .chart_images import externalise_chart_images
+from .citations import settle_citations
 from .execute import CELL_TIMEOUT, Job, PageResult, run_pages
 from .glossary_links import link_site
 from .harden import UnsafePageError, harden_site
@@ -344,9 +345,10 @@ def _build_in(staging: Path, plan: Plan, pages: list[Page], keys: dict[str, str]
     html = staging / "_build" / "html"
     if not (html / "index.html").is_file():
         raise _Failed(EXIT_BOOK, f"jupyter-book produced no {html / 'index.html'}; nothing published.")
+    externalise_chart_images(html)
     link_site(html)
-    if unlink_citations(html):
-        print("The plan has no data-and-sources page: citations are shown as numbers without links.", flush=True)
+    if settle_citations(html)[1]:
+        print("The plan has no page listing the sources: citations are shown as numbers without links.", flush=True)
     write_search_pages(html)
     try:
         harden_site(html)

@@ -1,37 +1,54 @@
-"""Citations in a book without the sources page.
+"""Citations that lead to their source wherever the plan lists it.
 
-Every citation ``[12]`` links to its source's entry on the sources page. A plan may leave that page
-out (a short custom book): its citations then stay as plain numbers, each still naming its source
-on hover, rather than links that lead nowhere.
+Every citation ``[12]`` links to its source's row (anchor ``src-<id>``) on the page of the list of
+sources that holds it (``sources-<part>.html``). A plan may list the sources differently (every
+source on the data-and-sources page) or not at all (a short custom book): each citation is then
+pointed at the page of the site that holds its anchor, or, where none does, left as a plain number
+that still names its source on hover, rather than a link that leads nowhere.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from ..report.common import SOURCES_PAGE
+from ..report.common import source_anchor
+
+_ANCHOR = re.compile(r"""\bid=["'](""" + re.escape(source_anchor("")) + r"""[^"']+)["']""")
+_CITATION = re.compile(r'href="[^"#]*\.html#' + re.escape(source_anchor("")))
 
 
-def unlink_citations(site: Path, folder: str = "generated") -> int:
-    """If the site has no sources page, turn the links to it into plain text; return how many were."""
-    pages = site / folder
-    if (pages / SOURCES_PAGE).is_file():
-        return 0
-    total = 0
-    for page in sorted(pages.glob("*.html")):
-        text = page.read_text(encoding="utf-8")
-        if SOURCES_PAGE not in text:
+def settle_citations(site: Path, folder: str = "generated") -> tuple[int, int]:
+    """Point every citation of the pages of ``site/folder`` at the page holding its source's anchor, or
+    make it plain text where no page does; return (links pointed elsewhere, links made plain)."""
+    pages = sorted((site / folder).glob("*.html"))
+    texts = {page: page.read_text(encoding="utf-8") for page in pages}
+    holder = {anchor: page.name for page, text in texts.items() for anchor in _ANCHOR.findall(text)}
+    moved = unlinked = 0
+    for page, text in texts.items():
+        if not _CITATION.search(text):
             continue
         soup = BeautifulSoup(text, "html.parser")
-        links = [a for a in soup.find_all("a", href=True) if a["href"].split("#")[0] == SOURCES_PAGE]
-        for a in links:
+        changed = False
+        for a in soup.find_all("a", href=_CITATION_HREF):
+            target, _, anchor = a["href"].partition("#")
+            if holder.get(anchor) == target:
+                continue
+            changed = True
+            if anchor in holder:
+                a["href"] = f"{holder[anchor]}#{anchor}"
+                moved += 1
+                continue
             span = soup.new_tag("span", attrs={"class": "tradetalks-citation"})
             if a.get("title"):
                 span["title"] = a["title"]
             span.string = a.get_text()
             a.replace_with(span)
-        if links:
+            unlinked += 1
+        if changed:
             page.write_text(str(soup), encoding="utf-8")
-            total += len(links)
-    return total
+    return moved, unlinked
+
+
+_CITATION_HREF = re.compile(r"^[^#/:]*\.html#" + re.escape(source_anchor("")))

@@ -19,7 +19,7 @@ _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _PLAN_KEYS = {"defaults", "pages"}
 _PAGE_KEYS = {"name", "template", "title", "parameters", "for_each", "parent"}
 #: What a page can be repeated for: one page per row of the data (see tradetalks.analysis.queries.fan_out_items).
-FOR_EACH = ("sticking_points", "rounds")
+FOR_EACH = ("sticking_points", "rounds", "chronology", "sources")
 _REQUIRED_PAGE_KEYS = ("name", "template", "title")
 
 

@@ -344,7 +344,8 @@ class Links:
                 parts.append(h(text))
                 continue
             extra = ' rel="noopener" class="external"' if href.startswith("http") else ""
-            parts.append(f'<a href="{h(href)}" title="{h(title)}"{extra}>{h(text)}</a>')
+            named = f' title="{h(title)}"' if title else ""
+            parts.append(f'<a href="{h(href)}"{named}{extra}>{h(text)}</a>')
         return self.sep.join(parts)
 
 
@@ -464,10 +465,11 @@ def _prose_columns(rows: list[list[Any]], columns: int) -> list[bool]:
             for i in range(columns)]
 
 
-def table_html(df: Any, *, caption: str | None = None) -> Table:
-    """Wrap ``df`` for display: escaped HTML table with a header row and no random ids.
+def table_html(df: Any, *, caption: str | None = None, **options: Any) -> Table:
+    """Wrap ``df`` for display: escaped HTML table with a header row and no random ids
+    (``options``: :class:`Table`'s ``classes`` and ``row_ids``).
 
     Display the returned object as the last expression of a cell (or with
     ``IPython.display.display``).  Every cell value is shown as literal text.
     """
-    return Table(df, caption=caption)
+    return Table(df, caption=caption, **options)

@@ -104,6 +104,10 @@ def _chapter(site: Path, page: Any, names: set[str], parent: str | None = None, 
     # and cells whose input was removed and that have no output.
     for el in article.select("a.headerlink, div.cell_input, .toctree-wrapper, .d-print-none"):
         el.decompose()
+    # The book is printed from another folder: a chart's static image (a file of the site) by its full address.
+    for img in article.select("img.tradetalks-chart-static[src]"):
+        if not re.match(r"^[a-z][a-z0-9+.-]*:", img["src"], flags=re.I):
+            img["src"] = (path.parent / img["src"]).resolve().as_uri()
     for el in article.select("div.cell"):
         if not el.find(True):
             el.decompose()

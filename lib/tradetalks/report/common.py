@@ -9,6 +9,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown
 
 from .. import escaping
+from ..analysis import parts
 from ..analysis import queries as q
 from ..charts import enable_theme, render
 from ..charts.render import Links, Table
@@ -39,23 +40,38 @@ def pct(x: float) -> str:
     return f"{x:g}%"
 
 
-#: Rows a table shows at most. The record's longest table (every event since 2018) fits whole;
-#: beyond this a page would outgrow a reader, and the full table is in the published data files.
-MAX_ROWS = 400
+#: A table's HTML at most this many bytes: a page stays light for readers on a phone however much data
+#: there is (charts and the page around it take the rest of ~150 KB). Every table of the curated record
+#: fits whole; a longer one shows its first rows and says so (the data files have every row). The
+#: chronology and the sources, which must be whole, are split over pages instead (``parts``).
+TABLE_BYTES = 40 * 1024
 
 
 #: Items listed in one cell at most (e.g. the events citing a source).
 MAX_ITEMS = 12
 
 
-def table(df: pd.DataFrame, caption: str) -> Table | Markdown:
-    """The table (its first MAX_ROWS rows, saying so), or a line saying there is nothing to show."""
+def table(df: pd.DataFrame, caption: str, *, max_bytes: int | None = TABLE_BYTES, **options) -> Table | Markdown:
+    """The table (as many of its first rows as fit in ``max_bytes``, saying so), or a line saying there
+    is nothing to show. ``options`` go to :class:`Table` (e.g. ``row_ids``)."""
     if df.empty:
         return md("**{caption}**: nothing recorded for this selection.", caption=caption)
-    if len(df) > MAX_ROWS:
-        caption = f"{caption} (first {MAX_ROWS} of {len(df)} rows; all of them are in the data files)"
-        df = df.head(MAX_ROWS)
-    return render.table_html(df.reset_index(drop=True), caption=caption)
+    df = df.reset_index(drop=True)
+    whole = render.table_html(df, caption=caption, **options)
+    if max_bytes is None or len(whole._repr_html_().encode()) <= max_bytes:
+        return whole
+    fits, too_many = 1, len(df)  # binary search for the most rows whose table fits
+    while too_many - fits > 1:
+        n = (fits + too_many) // 2
+        size = len(render.table_html(df.head(n), caption=caption, **_head(options, n))._repr_html_().encode())
+        fits, too_many = (n, too_many) if size <= max_bytes else (fits, n)
+    return render.table_html(df.head(fits), caption=f"{caption} (the first {fits} of {len(df)} rows: the page would "
+                             "grow too long; every row is in the data files)", **_head(options, fits))
+
+
+def _head(options: dict, n: int) -> dict:
+    """Table options for the first ``n`` rows (per-row options cut to match)."""
+    return {k: (v[:n] if k == "row_ids" and v is not None else v) for k, v in options.items()}
 
 
 def short_list(text: str, sep: str = "; ") -> str:
@@ -83,22 +99,24 @@ def page_links(items: list[tuple[str, str]], prefix: str, caption: str) -> HTML 
 
 
 # ---------------------------------------------------------------------------- citations
-#: The page that lists every source; each source's row there has the anchor ``src-<id>``.
-SOURCES_PAGE = "data-and-sources.html"
+#: The pages that list the sources, a part each (``sources-<part>.html``, see :mod:`analysis.parts`);
+#: each source's row there has the anchor ``src-<id>``. The build points a citation at whichever page
+#: of the site holds that anchor (a plan may list every source on one page), or leaves it unlinked.
+SOURCES_PAGE_PREFIX = "sources"
 
 
 def source_anchor(source_id: str) -> str:
     return f"src-{source_id}"
 
 
-def cite(ds: Dataset, source_ids, *, sources_page: str = SOURCES_PAGE) -> Links:
-    """Numbered citations ``[12] [40]`` that link to the sources' entries on the sources page; each
+def cite(ds: Dataset, source_ids) -> Links:
+    """Numbered citations ``[12] [40]`` that link to the sources' entries in the list of sources; each
     link's title names the source (publisher, date, title)."""
     numbers = q.source_numbers(ds)
     by_id = ds.sources.set_index("id")
     ids = sorted(dict.fromkeys(i for i in source_ids if i in numbers), key=numbers.get)
-    return Links([(f"{sources_page}#{source_anchor(i)}", f"[{numbers[i]}]",
-                   f"{q.source_label(by_id.loc[i])}: {by_id.loc[i, 'title']}") for i in ids])
+    return Links([(f"{SOURCES_PAGE_PREFIX}-{parts.source_part_id(numbers[i], len(numbers))}.html#{source_anchor(i)}",
+                   f"[{numbers[i]}]", f"{q.source_label(by_id.loc[i])}: {by_id.loc[i, 'title']}") for i in ids])
 
 
 def cite_events(ds: Dataset, event_ids, **options) -> list[Links]:

@@ -5,9 +5,10 @@ import re
 
 import pandas as pd
 
+from ..analysis import parts
 from ..analysis import queries as q
 from ..data import Dataset
-from .common import Links, Markdown, Table, cite, escape, md, short_list, source_anchor, table
+from .common import HTML, Links, Markdown, Table, cite, escape, md, page_links, short_list, source_anchor, table
 
 
 def data_dictionary_table(ds: Dataset) -> Table:
@@ -37,23 +38,48 @@ def download_links(ds: Dataset, data_url: str = "") -> Markdown:
     return Markdown(f"Download: {links}")
 
 
-def sources_table(ds: Dataset) -> Table:
-    """Every source as readers cite it: number, who published it and when, its title (in brackets when
-    the title is our description), its official identifier, a link where the data has an address, and
-    how it was verified. Each row is the target of the citations ``[n]`` on every page."""
-    src = q.sources_with_events(ds)
+def _source_rows(ds: Dataset, src: pd.DataFrame) -> pd.DataFrame:
     titles = [t if official else f"[{t}]" for t, official in zip(src["title"], src["title_is_official"])]
-    links = [Links([(u, "web page", f"{label}: {t}")]) if u else "" for u, label, t in zip(src["url"], src["label"], src["title"])]
-    out = pd.DataFrame({
+    return pd.DataFrame({
         "#": [f"[{n}]" for n in src["number"]],
         "Source": [f"{label}: {t}" for label, t in zip(src["label"], titles)],
         "Official identifier": src["identifier"],
-        "Link": links,
+        "Link": [Links([(u, "web page", "")]) if u else "" for u in src["url"]],
         "How it was checked": src["verified_by"].map(_reader_verification),
         "Cited by": src["cited_by"].map(short_list),
     })
-    return Table(out, "Every source and the events that cite it (titles in brackets are our descriptions)",
-                 classes=("sources-table",), row_ids=[source_anchor(i) for i in src["id"]])
+
+
+def _sources(ds: Dataset, src: pd.DataFrame, caption: str) -> Table:
+    """Sources as readers cite them: number, who published it and when, its title (in brackets when the
+    title is our description), its official identifier, a link where the data has an address, and how it
+    was verified. Each row is the target of the citations ``[n]`` on every page."""
+    return table(_source_rows(ds, src), caption, max_bytes=None, classes=("sources-table",),
+                 row_ids=[source_anchor(i) for i in src["id"]])
+
+
+def sources_table(ds: Dataset) -> Table:
+    """Every source, whole (the book splits the list over the pages of sources instead)."""
+    return _sources(ds, q.sources_with_events(ds), SOURCES_CAPTION)
+
+
+def sources(ds: Dataset, link_prefix: str = "") -> Table | HTML:
+    """The list of sources: links to its pages (``{link_prefix}-<part>.html``) in a book, or the whole
+    table where there are no such pages (a notebook opened on its own)."""
+    if not link_prefix:
+        return sources_table(ds)
+    return page_links([(p.id, f"Sources {p.title}") for p in parts.source_parts(ds)], link_prefix,
+                      "Every source, by number")
+
+
+def source_part_table(ds: Dataset, part: str) -> Table:
+    """The sources of one page of the list of sources."""
+    found = parts.find_part(parts.source_parts(ds), part, "sources")
+    src = q.sources_with_events(ds)
+    return _sources(ds, src[src["id"].isin(found.rows)], f"{SOURCES_CAPTION}: {found.title}")
+
+
+SOURCES_CAPTION = "Every source and the events that cite it (titles in brackets are our descriptions)"
 
 
 def _reader_verification(text: str) -> str:

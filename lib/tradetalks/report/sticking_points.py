@@ -92,6 +92,16 @@ def status_history_table(ds: Dataset, s, e, sticking_points=None) -> Table:
     return table(out, "Status history of every sticking point")
 
 
+def status_history(ds: Dataset, s, e, sticking_points=None, point_link_prefix: str = "") -> Table | Markdown:
+    """The full status history: in a book, where each sticking point's page lists its own history with
+    the sources (``{point_link_prefix}-<id>.html``), a pointer to those pages; on its own, the table."""
+    if not point_link_prefix:
+        return status_history_table(ds, s, e, sticking_points)
+    h = q.only(ds, q.status_history(ds, None, s, e), "sticking_point_id", "sticking_points", sticking_points)
+    return Markdown(f"Every status an event gave a sticking point in the window ({plural(len(h), 'status', 'statuses')} "
+                    "in all) is listed, with its sources, on that sticking point's page (linked above).")
+
+
 def points_links(ds: Dataset, sticking_points=None, prefix: str = "") -> HTML | Markdown:
     points = q.only(ds, ds.sticking_points, "id", "sticking_points", sticking_points)
     return page_links(list(zip(points["id"], points["name"])), prefix, "Each sticking point")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..analysis import parts
 from ..analysis import queries as q
 from ..charts.specs import FAMILY_OF_TYPE
 from ..data import Dataset
@@ -42,9 +43,8 @@ def timeline_summary(ds: Dataset, s, e, types=None, sticking_points=None, actors
     return Markdown(text)
 
 
-def event_table(ds: Dataset, s, e, types=None, sticking_points=None, actors=None) -> Table:
-    ev = q.events_between(ds, s, e, types=types or None, sticking_points=sticking_points or None, actors=actors or None)
-    out = pd.DataFrame({
+def _event_rows(ds: Dataset, ev: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
         "Date": [q.date_label(r) for _, r in ev.iterrows()],
         "Type": [t.replace("_", " ") + (" (scheduled)" if x == "scheduled" else "")
                  for t, x in zip(ev["type"].astype(str), ev["status"].astype(str))],
@@ -53,7 +53,43 @@ def event_table(ds: Dataset, s, e, types=None, sticking_points=None, actors=None
         "Who": ev["actors"],
         "Sources": cite_events(ds, ev["id"]),
     })
-    return table(out, "Chronology of events")
+
+
+def event_table(ds: Dataset, s, e, types=None, sticking_points=None, actors=None) -> Table:
+    """Every event of the selection, whole (the book splits it over the chronology pages instead)."""
+    ev = q.events_between(ds, s, e, types=types or None, sticking_points=sticking_points or None, actors=actors or None)
+    return table(_event_rows(ds, ev), "Chronology of events", max_bytes=None)
+
+
+def chronology(ds: Dataset, s, e, types=None, sticking_points=None, actors=None, link_prefix: str = "") -> Table | HTML:
+    """The chronology: links to its pages (``{link_prefix}-<part>.html``, a part each) in a book, or
+    the whole table where there are no such pages (a notebook opened on its own)."""
+    if not link_prefix:
+        return event_table(ds, s, e, types, sticking_points, actors)
+    found = parts.chronology_parts(ds, s, e, types, sticking_points, actors)
+    items = [(p.id, f"{p.title} ({plural(len(p.rows), 'event')})") for p in found]
+    return page_links(items, link_prefix, "The chronology, page by page")
+
+
+def _part_events(ds: Dataset, s, e, part: str, types, sticking_points, actors) -> tuple[parts.Part, pd.DataFrame]:
+    found = parts.find_part(parts.chronology_parts(ds, s, e, types, sticking_points, actors), part, "chronology")
+    ev = q.events_between(ds, s, e, types=types or None, sticking_points=sticking_points or None, actors=actors or None)
+    return found, ev[ev["id"].isin(found.rows)]
+
+
+def chronology_part_summary(ds: Dataset, s, e, part: str, types=None, sticking_points=None, actors=None) -> Markdown:
+    """What one page of the chronology spans."""
+    _found, ev = _part_events(ds, s, e, part, types, sticking_points, actors)
+    first, last = ev.iloc[0], ev.iloc[-1]
+    return md("{n} of the window, from *{first}* ({first_day}) to *{last}* ({last_day}), in date order, each "
+              "with its sources.", n=plural(len(ev), "event").capitalize(), first=first["title"],
+              first_day=q.date_label(first), last=last["title"], last_day=q.date_label(last))
+
+
+def chronology_part_table(ds: Dataset, s, e, part: str, types=None, sticking_points=None, actors=None) -> Table:
+    """The events of one page of the chronology, whole (a part is sized to fit a page)."""
+    found, ev = _part_events(ds, s, e, part, types, sticking_points, actors)
+    return table(_event_rows(ds, ev), f"Chronology of events, {found.title}", max_bytes=None)
 
 
 def measure_label(measure: str) -> str:
