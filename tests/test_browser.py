@@ -69,7 +69,7 @@ def test_site_draws_every_chart_its_notebooks_hold(visits):
         nb = nbformat.read(REPO_ROOT / "book" / "_build" / "notebooks" / f"{p.name}.ipynb", as_version=4)
         expected += sum('class="tradetalks-chart"' in o.get("data", {}).get("text/html", "")
                         for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
-    assert expected > len(PAGES_BUILT) // 2
+    assert expected >= 10  # the book's sections and every sticking point's page have charts
     assert sum(len(visits[f"generated/{p.name}.html"].charts) for p in PAGES_BUILT) == expected
 
 
@@ -108,7 +108,7 @@ def test_tables_expose_header_cells_to_assistive_technology(chromium, site):
 
 
 def test_print_shows_charts_and_whole_tables(chromium, site):
-    with browser.opened(chromium, site + "generated/timeline.html") as (visit, page):
+    with browser.opened(chromium, site + "generated/overview.html") as (visit, page):
         page.emulate_media(media="print")
         page.wait_for_timeout(300)
         state = page.evaluate("""() => ({

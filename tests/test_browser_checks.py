@@ -7,7 +7,7 @@ import pytest
 
 from helpers import browser
 
-PAGE = "generated/timeline.html"
+PAGE = "generated/tariffs.html"  # two charts, each of layers
 
 pytestmark = pytest.mark.browser
 
@@ -37,8 +37,8 @@ def test_a_chart_that_fails_to_draw_is_caught(chromium, broken_site):
     page = broken_site / PAGE
     html = page.read_text(encoding="utf-8")
     # corrupt the first chart's spec: its layers are no longer a list
-    assert '"layer": [' in html
-    page.write_text(html.replace('"layer": [', '"layer": "not a list of layers", "x": [', 1), encoding="utf-8")
+    assert '"layer":[' in html
+    page.write_text(html.replace('"layer":[', '"layer":"not a list of layers","x":[', 1), encoding="utf-8")
     v, _ = visit(chromium, broken_site)
     assert len(v.undrawn_charts) == 1
     assert v.console_errors or v.page_errors

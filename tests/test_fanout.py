@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 
 from helpers.data import Data
 from tradetalks import load_dataset
+from tradetalks.analysis import parts
 from tradetalks.analysis import queries as q
 from tradetalks.book.build import build
 from tradetalks.book.custom import Request, RequestError, check_request, make_report
@@ -100,7 +101,10 @@ def test_sections_link_to_the_item_pages(ds):
     links = [a["href"] for a in soup(SITE / "sticking-points.html").select("nav.tradetalks-links a")]
     assert links == [f"point-{i}.html" for i in ds.sticking_points["id"]]
     links = [a["href"] for a in soup(SITE / "timeline.html").select("nav.tradetalks-links a")]
-    assert links == [f"round-{i}.html" for i in q.negotiation_rounds(ds)["id"]]
+    assert links == ([f"chronology-{p.id}.html" for p in parts.chronology_parts(ds)]
+                     + [f"round-{i}.html" for i in q.negotiation_rounds(ds)["id"]])
+    links = [a["href"] for a in soup(SITE / "data-and-sources.html").select("nav.tradetalks-links a")]
+    assert links == [f"sources-{p.id}.html" for p in parts.source_parts(ds)]
     toc = soup(SITE / "sticking-points.html").select("nav.bd-docs-nav a")
     assert any(a.get("href", "").endswith("point-rare-earths.html") for a in toc)
 
@@ -168,8 +172,10 @@ def test_custom_report_for_a_window_contains_only_its_events(tmp_path, ds):
     assert not isinstance(result, int)
     site = out / "html" / "generated"
     expected = q.events_between(ds, "2025-06-01", "2025-06-30")
-    chronology = [t for t in soup(site / "timeline.html").select("table.tradetalks-table")
-                  if "Chronology" in t.find("caption").get_text()][0]
+    # the window's events fit one page of the chronology, named for their year
+    assert sorted(p.name for p in site.glob("chronology-*.html")) == ["chronology-2025.html"]
+    (chronology,) = [t for t in soup(site / "chronology-2025.html").select("table.tradetalks-table")
+                     if "Chronology" in t.find("caption").get_text()]
     titles = [tr.find_all("td")[2].get_text(strip=True) for tr in chronology.find("tbody").find_all("tr")]
     assert titles == list(expected["title"])
     assert all(t not in titles for t in ds.events["title"] if t not in set(expected["title"]))

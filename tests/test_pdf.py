@@ -114,7 +114,8 @@ def test_title_page_then_contents_with_the_right_page_numbers(printed, pages, ma
     assert TITLE in flat(pages[0]) and "tradetalks contributors" in pages[0]
     assert margins[0] == ([], []), "the title page has no running title and no page number"
     first_chapter = dict(printed.toc)[CHAPTERS[0]]
-    assert first_chapter <= 4, "the contents take one or two pages"
+    # title page, then the contents: a line per chapter, page and section (three pages at most here)
+    assert first_chapter <= 5, "the contents take at most three pages"
     contents = [line.strip() for page in pages[1:first_chapter - 1] for line in page.splitlines() if line.strip()]
     assert "Contents" in contents
     for heading, number in printed.toc:
@@ -135,7 +136,7 @@ def test_every_section_of_the_plan_in_order_each_on_a_new_page(printed, first_li
         assert first_lines[number - 1] == page.title, f"{page.title!r} does not start page {number}"
         starts.append(number)
     assert starts == sorted(starts) and len(set(starts)) == len(starts), "in the plan's order, a page each"
-    assert first_lines[1] == "Contents" and starts[0] <= 4, "the first section follows the contents"
+    assert first_lines[1] == "Contents" and starts[0] <= 5, "the first section follows the contents"
 
 
 def test_every_page_after_the_title_has_its_number_and_running_titles(printed, margins):
