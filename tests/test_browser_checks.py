@@ -7,7 +7,7 @@ import pytest
 
 from helpers import browser
 
-PAGE = "generated/tariffs.html"  # two charts, each of layers
+PAGE = "generated/overview.html"  # two charts, each of layers
 
 pytestmark = pytest.mark.browser
 

@@ -73,7 +73,7 @@ def test_page_has_every_chart_and_table_of_its_notebook(p):
         assert (SITE / "generated" / img["src"]).resolve().read_bytes().startswith(b"\x89PNG")
 
 
-EXPECTED_CHARTS = {"overview": 2, "timeline": 1, "tariffs": 2, "actors": 1, "sticking-points": 2, "data-and-sources": 0}
+EXPECTED_CHARTS = {"overview": 2, "timeline": 1, "tariffs": 1, "actors": 1, "sticking-points": 2, "data-and-sources": 0}
 
 
 def test_chart_counts_per_section():

@@ -44,8 +44,9 @@ __all__ = ["enable_theme", "event_timeline", "outcome_chart", "participation_cha
            "status_matrix_chart", "tariff_layers_chart", "tariff_step_chart"]
 
 #: Above this many events the timeline draws counts per week (or month, or quarter) instead of one mark
-#: per event, so a chart never embeds more rows than a reader can see.
-MAX_EVENT_MARKS = 400
+#: per event, so a chart never embeds more rows than a reader can see, and its page stays under ~150 KB
+#: (each event's mark carries about 0.5 KB: date, title, a brief summary and its citations).
+MAX_EVENT_MARKS = 200
 #: The most rows the counted timeline embeds.
 MAX_COUNT_ROWS = 240
 
