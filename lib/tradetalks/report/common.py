@@ -11,7 +11,7 @@ from IPython.display import HTML, Markdown
 from .. import escaping
 from ..analysis import parts
 from ..analysis import queries as q
-from ..charts import enable_theme, render
+from ..charts import render
 from ..charts.render import Links, Table
 from ..data import Dataset, load_cached
 
@@ -24,9 +24,8 @@ def md(template: str, **values) -> Markdown:
 
 
 def setup(data_dir: str = "", window_start: str = "", window_end: str = "") -> tuple[Dataset, pd.Timestamp, pd.Timestamp]:
-    """Enable the offline chart renderer and theme, load (and validate) the data, check the window."""
-    render.enable()
-    enable_theme()
+    """Load (and validate) the data and check the window (the charts switch on their own renderer and
+    theme when used: see :mod:`tradetalks.charts`)."""
     pd.set_option("display.max_colwidth", None)
     ds = load_cached(data_dir)
     s, e = q.window(ds, window_start, window_end)
