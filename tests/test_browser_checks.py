@@ -72,3 +72,21 @@ def test_inline_script_is_blocked_by_the_policy_and_reported(chromium, broken_si
     v, _ = visit(chromium, broken_site)
     assert v.dialogs == []  # nothing ran
     assert any(x.startswith("script-src") for x in v.csp_violations), v.csp_violations
+
+
+def test_a_tab_reused_from_page_to_page_counts_each_pages_doings_against_it_alone(chromium, broken_site):
+    # the page checks visit page after page in one tab per width: a broken page, then a sound one
+    (broken_site / "_static" / "injected.js").write_text("alert('injected'); console.error('broken');", encoding="utf-8")
+    page = broken_site / PAGE
+    html = page.read_text(encoding="utf-8")
+    page.write_text(html.replace("</body>", '<script src="../_static/injected.js"></script>'
+                                 '<img src="../_static/missing.png" alt=""><script>alert(1)</script></body>'),
+                    encoding="utf-8")
+    with browser.serve(broken_site) as url, browser.tab(chromium) as tab:
+        bad = tab.visit(url + PAGE)
+        sound = tab.visit(url + "generated/overview.html")
+    assert bad.dialogs == ["alert: injected"] and "broken" in bad.console_errors
+    assert any("missing.png" in f for f in bad.failed_requests)
+    assert any(x.startswith("script-src") for x in bad.csp_violations)
+    assert (sound.dialogs, sound.console_errors, sound.failed_requests, sound.csp_violations) == ([], [], [], [])
+    assert sound.requests[0] == url + "generated/overview.html" and not any(PAGE in r for r in sound.requests)

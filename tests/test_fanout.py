@@ -111,17 +111,27 @@ def test_sections_link_to_the_item_pages(ds):
 
 # ---------------------------------------------------------------------------- a fixture sticking point
 
+def data_with_one_sticking_point(folder) -> Data:
+    """A copy of the data whose only sticking point is its first (the rest and their links left out): a book
+    of it has one page per sticking point to build, not a dozen."""
+    shutil.copytree(DEFAULT_DATA_DIR, folder)
+    copy = Data(folder)
+    keep = copy.rows("sticking_points")[0]["id"]
+    copy.write("sticking_points", [r for r in copy.rows("sticking_points") if r["id"] == keep])
+    copy.write("event_sticking_points", [r for r in copy.rows("event_sticking_points") if r["sticking_point_id"] == keep])
+    return copy
+
+
 @pytest.mark.build
 def test_adding_a_sticking_point_adds_its_page(tmp_path):
     data = tmp_path / "data"
-    shutil.copytree(DEFAULT_DATA_DIR, data)
-    copy = Data(data)
+    copy = data_with_one_sticking_point(data)
+    pages_before = len(load_dataset(data).sticking_points)
     copy.add("sticking_points", id="currency", name="Currency practices", category="structural",
              description="Fixture: a sticking point added for a test.")
     link = copy.rows("event_sources")[0]
     copy.add("event_sticking_points", event_id=link["event_id"], sticking_point_id="currency", status="raised",
              source_id=link["source_id"], support="reported", note="Fixture row.")
-    pages_before = len(load_dataset().sticking_points)
     # the main plan's sticking-point pages only, unchanged but for the data folder
     main = yaml.safe_load(DEFAULT_PLAN.read_text(encoding="utf-8"))
     point_page = next(p for p in main["pages"] if p.get("for_each") == "sticking_points")
@@ -166,9 +176,13 @@ def test_aliases_work_in_requests():
 
 
 @pytest.mark.build
-def test_custom_report_for_a_window_contains_only_its_events(tmp_path, ds):
+def test_custom_report_for_a_window_contains_only_its_events(tmp_path):
+    # the data with one sticking point (the window narrows events and rounds, not the sticking points)
+    data = tmp_path / "data"
+    data_with_one_sticking_point(data)
+    ds = load_dataset(data)
     out = tmp_path / "report"
-    result = make_report(Request(out=out, start="2025-06-01", end="2025-06-30"))
+    result = make_report(Request(out=out, start="2025-06-01", end="2025-06-30", data_dir=str(data)))
     assert not isinstance(result, int)
     site = out / "html" / "generated"
     expected = q.events_between(ds, "2025-06-01", "2025-06-30")

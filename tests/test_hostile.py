@@ -17,6 +17,7 @@ from tradetalks import escaping, load_dataset
 from tradetalks.analysis import parts
 from tradetalks.analysis import queries as q
 from tradetalks.book.build import build
+from tradetalks.book.plan import load_plan
 from tradetalks.paths import DEFAULT_DATA_DIR, DEFAULT_PLAN, REPO_ROOT
 
 #: A file that the MyST/Jinja substitution below would create if it were ever evaluated.
@@ -73,6 +74,31 @@ def poison(data_dir):
         path.write_text(out.getvalue(), encoding="utf-8")
 
 
+POINT = "rare-earths"  # the poisoned sticking point: the one point page of the hostile book
+
+
+def hostile_plan(data) -> dict:
+    """The book's plan on the poisoned data, every page template in it, but one sticking point page only: the
+    poisoned point's, as ``for_each`` makes it (its title the point's name from the data), and the page
+    listing the points lists and links that one. The rounds stay whole: the timeline links every round."""
+    plan = yaml.safe_load(DEFAULT_PLAN.read_text(encoding="utf-8"))
+    plan["defaults"]["data_dir"] = str(data)
+    name = load_dataset(data).sticking_points.set_index("id").loc[POINT, "name"]
+
+    def fill(v):
+        return v.replace("{id}", POINT).replace("{title}", name) if isinstance(v, str) else v
+
+    for page in plan["pages"]:
+        params = page.setdefault("parameters", {})
+        if page.get("for_each") == "sticking_points":
+            del page["for_each"]
+            page.update(name=f"{page['name']}-{POINT}", title=fill(page["title"]),
+                        parameters={k: fill(v) for k, v in params.items()})
+        elif "point_link_prefix" in params:
+            params["sticking_points"] = [POINT]
+    return plan
+
+
 @pytest.fixture(scope="module")
 def hostile_book(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
@@ -80,8 +106,9 @@ def hostile_book(tmp_path_factory):
     shutil.copytree(DEFAULT_DATA_DIR, data)
     poison(data)
     load_dataset(data)  # still valid data: hostile text is allowed, it just has to stay text
-    plan = yaml.safe_load(DEFAULT_PLAN.read_text(encoding="utf-8"))
-    plan["defaults"]["data_dir"] = str(data)
+    plan = hostile_plan(data)
+    assert {p["template"] for p in plan["pages"]} == {p.template.relative_to(REPO_ROOT).as_posix()
+                                                      for p in load_plan(DEFAULT_PLAN).pages}
     plan_path = root / "plan.yml"
     plan_path.write_text(yaml.safe_dump(plan), encoding="utf-8")
     result = build(plan_path, out=root / "out", book_dir=REPO_ROOT / "book")
@@ -97,8 +124,24 @@ def _sources_page_of(source_id: str) -> str:
 
 SOURCES_PAGE = _sources_page_of("seed-004")
 PAGES = ["overview", "timeline", "chronology-2018-2024", "chronology-2025", "actors", "sticking-points",
-         "data-and-sources", SOURCES_PAGE, "point-rare-earths", "round-2025-07-28-stockholm-talks",
+         "data-and-sources", SOURCES_PAGE, f"point-{POINT}", "round-2025-07-28-stockholm-talks",
          "round-2025-06-09-london-talks"]
+
+
+@pytest.fixture(scope="module")
+def site(hostile_book):
+    with browser.serve(hostile_book[0]) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def visits(chromium, site):
+    """Each page of PAGES opened once (one tab, its recorders afresh for each page): {name: PageVisit}, the
+    page's state after its charts were drawn (INERT_JS) in ``measured``."""
+    with browser.tab(chromium) as tab:
+        return {name: tab.visit(site + f"generated/{name}.html", measure=INERT_JS) for name in PAGES}
+
+
 def page_width(visit) -> int:
     return visit.scroll_width
 
@@ -112,11 +155,9 @@ INERT_JS = """() => ({
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_nothing_executes_and_nothing_is_injected(hostile_book, chromium, name):
-    site, _ = hostile_book
-    with browser.serve(site) as url:
-        with browser.opened(chromium, url + f"generated/{name}.html") as (visit, page):
-            state = page.evaluate(INERT_JS)
+def test_nothing_executes_and_nothing_is_injected(visits, name):
+    visit = visits[name]
+    state = visit.measured
     assert visit.dialogs == []
     assert visit.page_errors == []
     assert state["pwned"] is None and state["injected"] == 0 and state["jsLinks"] == 0
@@ -142,11 +183,8 @@ EXPECTED_ON_PAGE = {
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_hostile_text_appears_literally(hostile_book, chromium, name):
-    site, _ = hostile_book
-    with browser.serve(site) as url:
-        with browser.opened(chromium, url + f"generated/{name}.html") as (visit, page):
-            text = " ".join(page.evaluate(INERT_JS)["text"].split())
+def test_hostile_text_appears_literally(visits, name):
+    text = " ".join(visits[name].measured["text"].split())
     for tag in EXPECTED_ON_PAGE[name]:
         if tag == "PLACE":  # a round's label is the place's name up to its first comma
             assert shown(hostile(tag)).split(",")[0] in text, f"{tag} not shown literally on {name}"
@@ -154,25 +192,22 @@ def test_hostile_text_appears_literally(hostile_book, chromium, name):
             assert shown(hostile(tag)) in text, f"{tag} not shown literally on {name}"
 
 
-def test_prose_shows_markdown_syntax_literally(hostile_book, chromium):
+def test_prose_shows_markdown_syntax_literally(site, chromium):
     # the timeline's summary sentence names the first event: Markdown in it must not render
-    site, _ = hostile_book
-    with browser.serve(site) as url:
-        with browser.opened(chromium, url + "generated/timeline.html") as (visit, page):
-            para = page.locator("main p", has_text="The first is").first
-            assert "**strong** _em_ [click](javascript:alert(1))" in para.inner_text()
-            assert para.locator("strong", has_text="strong").count() == 0
+    with browser.opened(chromium, site + "generated/timeline.html") as (visit, page):
+        para = page.locator("main p", has_text="The first is").first
+        assert "**strong** _em_ [click](javascript:alert(1))" in para.inner_text()
+        assert para.locator("strong", has_text="strong").count() == 0
 
 
-def test_tooltip_shows_hostile_title_as_text(hostile_book, chromium):
-    site, data = hostile_book
+def test_tooltip_shows_hostile_title_as_text(hostile_book, site, chromium):
+    _, data = hostile_book
     ds = load_dataset(data)
     index = list(q.events_between(ds)["id"]).index("2025-07-28-stockholm-talks")
-    with browser.serve(site) as url:
-        with browser.opened(chromium, url + "generated/timeline.html") as (visit, page):
-            # the event marks, not the phase key's symbols drawn before them: each carries its tooltip fields
-            tip = browser.hover_tooltip(page, "#" + visit.charts[0]["id"] + ' g.mark-symbol.role-mark path[aria-label*="Event: "]', index)
-            state = page.evaluate(INERT_JS)
+    with browser.opened(chromium, site + "generated/timeline.html") as (visit, page):
+        # the event marks, not the phase key's symbols drawn before them: each carries its tooltip fields
+        tip = browser.hover_tooltip(page, "#" + visit.charts[0]["id"] + ' g.mark-symbol.role-mark path[aria-label*="Event: "]', index)
+        state = page.evaluate(INERT_JS)
     assert shown(hostile("EVT-TITLE")) in " ".join(tip.split())
     assert '<script class="pwn">' in tip
     assert state["pwned"] is None and state["injected"] == 0

@@ -21,8 +21,9 @@ import nbformat
 import pytest
 
 from helpers import browser
+from tradetalks.book.plan import expand_pages, load_plan
 from tradetalks.charts import render
-from tradetalks.paths import REPO_ROOT
+from tradetalks.paths import DEFAULT_PLAN, REPO_ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -42,23 +43,18 @@ def chart_outputs(nb) -> list[dict]:
             if CHART in o.get("data", {}).get("text/html", "")]
 
 
-@pytest.fixture(scope="module")
-def converted(tmp_path_factory) -> dict[str, tuple[Path, int]]:
-    """Each template executed with its defaults and converted to HTML: {name: (html file, charts)}."""
+def convert(template: Path, out: Path) -> tuple[Path, int]:
+    """The template executed with its defaults and converted to HTML: (html file, charts)."""
     from nbclient import NotebookClient
     from nbconvert import HTMLExporter
 
-    out = tmp_path_factory.mktemp("nbconvert")
-    done = {}
-    for template in TEMPLATES:
-        nb = nbformat.read(template, as_version=4)
-        NotebookClient(nb, timeout=600, kernel_name="python3",
-                       resources={"metadata": {"path": str(template.parent)}}).execute()
-        body, _ = HTMLExporter().from_notebook_node(nb)
-        page = out / f"{template.stem}.html"
-        page.write_text(body, encoding="utf-8")
-        done[template.stem] = (page, len(chart_outputs(nb)))
-    return done
+    nb = nbformat.read(template, as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(template.parent)}}).execute()
+    body, _ = HTMLExporter().from_notebook_node(nb)
+    page = out / f"{template.stem}.html"
+    page.write_text(body, encoding="utf-8")
+    return page, len(chart_outputs(nb))
 
 
 @pytest.fixture(scope="module")
@@ -87,28 +83,63 @@ def browser_free(tab) -> list[dict]:
     return tab.evaluate(IMAGES_JS)
 
 
-def test_every_template_is_covered(converted):
-    assert {p.stem for p in TEMPLATES} == set(converted)
-    assert sum(n for _, n in converted.values()) >= 5, "the templates hold charts"
+class TemplateChecks:
+    """The checks of one template (:attr:`TEMPLATE`), executed and converted once for them all. One class
+    per template: pytest-xdist (``--dist loadscope``) runs the classes side by side."""
 
+    TEMPLATE: Path
 
-@pytest.mark.parametrize("javascript", [True, False], ids=["with-javascript", "without-javascript"])
-@pytest.mark.parametrize("name", [p.stem for p in TEMPLATES])
-def test_every_chart_of_a_converted_notebook_is_drawn(converted, chromium_browser, name, javascript):
-    page, expected = converted[name]
-    found = look(chromium_browser, page, javascript)
-    assert len(found) == expected
-    for chart in found:
-        assert chart["img"] and chart["complete"] and chart["natural"] > 0, chart
-        assert 0 < chart["shown"] <= chart["page"] and chart["height"] > 50, chart
+    @pytest.fixture(scope="class")
+    def converted(self, request, tmp_path_factory) -> tuple[Path, int]:
+        return convert(request.cls.TEMPLATE, tmp_path_factory.mktemp("nbconvert"))
 
+    def test_the_template_is_executed_and_converted(self, converted):
+        page, expected = converted
+        assert page.stem == self.TEMPLATE.stem and page.stat().st_size > 0 and expected >= 0
 
-def test_nbconvert_keeps_the_image_and_runs_no_chart_script(converted):
-    for name, (page, expected) in converted.items():
+    @pytest.mark.parametrize("javascript", [True, False], ids=["with-javascript", "without-javascript"])
+    def test_every_chart_of_a_converted_notebook_is_drawn(self, converted, chromium_browser, javascript):
+        page, expected = converted
+        found = look(chromium_browser, page, javascript)
+        assert len(found) == expected
+        for chart in found:
+            assert chart["img"] and chart["complete"] and chart["natural"] > 0, chart
+            assert 0 < chart["shown"] <= chart["page"] and chart["height"] > 50, chart
+
+    def test_nbconvert_keeps_the_image_and_runs_no_chart_script(self, converted):
+        page, expected = converted
         html = page.read_text(encoding="utf-8")
         # nbconvert writes the HTML again (attributes in another order): count by class
-        assert len(re.findall(r'<img[^>]*class="tradetalks-chart-static"[^>]*src="data:image/png;base64,', html)) == expected, name
-        assert "vegaEmbed(" not in html, name
+        assert len(re.findall(r'<img[^>]*class="tradetalks-chart-static"[^>]*src="data:image/png;base64,', html)) == expected
+        assert "vegaEmbed(" not in html
+
+
+def class_name(template: Path) -> str:
+    return "TestTemplate_" + re.sub(r"\W", "_", template.stem)
+
+
+for _template in TEMPLATES:
+    globals()[class_name(_template)] = type(class_name(_template), (TemplateChecks,), {"TEMPLATE": _template})
+
+
+def test_every_template_is_covered():
+    assert TEMPLATES, "no templates found in notebooks/"
+    classes = {name: cls for name, cls in globals().items() if name.startswith("TestTemplate_")}
+    assert sorted(cls.TEMPLATE for cls in classes.values()) == TEMPLATES
+
+
+def test_the_templates_hold_charts(built_site):
+    """Not all of the checks above can be empty: the templates' chart cells (counted once per template, as the
+    book's published notebooks, made from them, hold charts there) are at least five."""
+    published = REPO_ROOT / "book" / "_build" / "notebooks"
+    cells = set()
+    for page in expand_pages(load_plan(DEFAULT_PLAN).pages):
+        nb = nbformat.read(published / f"{page.name}.ipynb", as_version=4)
+        for index, cell in enumerate(c for c in nb.cells if c.cell_type == "code" and "injected-parameters"
+                                     not in c.metadata.get("tags", [])):
+            if any(CHART in o.get("data", {}).get("text/html", "") for o in cell.get("outputs", [])):
+                cells.add((page.template.name, index))
+    assert len(cells) >= 5, "the templates hold charts"
 
 
 def test_what_notebook_front_ends_pick_holds_the_image():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -42,8 +43,21 @@ DRAWN_CHARTS_JS = """() => Array.from(document.querySelectorAll('div.tradetalks-
 CSP_RECORDER = ("window.__cspViolations = [];"
                 "document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push("
                 "e.violatedDirective + ' ' + (e.blockedURI || '') + ' ' + (e.sample || '')));")
-ALL_CHARTS_SETTLED = ("() => Array.from(document.querySelectorAll('div.tradetalks-chart'))"
-                      ".every(el => ['yes', 'failed'].includes(el.getAttribute('data-drawn')))")
+# Charts draw asynchronously: a page is measured once each chart is drawn or has failed -- or can never be
+# drawn: after the load event tradetalks-charts.js has run (it starts on DOMContentLoaded), so a chart it did
+# not start, or one it cannot draw because the Vega bundle did not load, stays as it is (and counts undrawn).
+ALL_CHARTS_SETTLED = """() => Array.from(document.querySelectorAll('div.tradetalks-chart')).every(el => {
+  const state = el.getAttribute('data-drawn');
+  if (state === 'yes' || state === 'failed') return true;
+  return document.readyState === 'complete' && (!state || typeof window.vegaEmbed !== 'function');
+})"""
+# A page that sends the reader on at once (the book's index.html): what is measured is the page it leads to.
+REDIRECTS_JS = "() => !!document.querySelector('meta[http-equiv=\"refresh\" i]')"
+PAGE_STATE_JS = """async () => {
+  await document.fonts.ready;  // laid out in its own fonts before anything is measured
+  return {csp: window.__cspViolations || [], scrollWidth: document.documentElement.scrollWidth,
+          charts: (DRAWN_CHARTS_JS)()};
+}""".replace("DRAWN_CHARTS_JS", DRAWN_CHARTS_JS)
 
 
 def is_foreign(request_url: str, site_url: str) -> bool:
@@ -104,6 +118,7 @@ class PageVisit:
     csp_violations: list[str] = field(default_factory=list)
     scroll_width: int = 0  # the page's width as laid out: more than the viewport means it scrolls sideways
     screenshot: Path | None = None
+    measured: object = None  # what the caller's own script (``measure``) returned on the page
 
     def foreign_requests(self, site_url: str) -> list[str]:
         """Requests to any host other than the site's own."""
@@ -114,58 +129,130 @@ class PageVisit:
         return [c for c in self.charts if c["drawn"] != "yes" or not c["svg"] or c["marks"] == 0]
 
 
-def open_page(browser, url: str, *, screenshot: Path | None = None, width: int = 1280, settle_ms: int = 0):
-    """Open ``url`` in a fresh context, recording everything; returns (PageVisit, page, context)."""
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    context.add_init_script(CSP_RECORDER)
-    page = context.new_page()
-    visit = PageVisit(url)
-    # Requests to any other host are recorded (below) but never leave the machine.
-    context.route("**/*", lambda route: route.abort() if is_foreign(route.request.url, url) else route.continue_())
-    page.on("request", lambda r: visit.requests.append(r.url))
-    page.on("requestfailed", lambda r: visit.failed_requests.append(f"{r.url} ({r.failure})"))
-    page.on("response", lambda r: visit.failed_requests.append(f"{r.url} (HTTP {r.status})") if r.status >= 400 else None)
-    page.on("console", lambda m: visit.console_errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: visit.page_errors.append(str(e)))
+class Tab:
+    """A browser context with one tab at one width, recording everything a page does.
 
-    def on_dialog(dialog):
-        visit.dialogs.append(f"{dialog.type}: {dialog.message}")
+    Reused from page to page (:meth:`visit`), the recorders start afresh with each page: every
+    navigation gets its own :class:`PageVisit` (and the CSP recorder is an init script, run in each
+    new document), and after each page the tab goes to ``about:blank``, so whatever the page does
+    until it is gone is counted against it and nothing of it against the next.
+    """
+
+    def __init__(self, browser, width: int = 1280, height: int = 900):
+        self.width, self.height = width, height
+        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.context.add_init_script(CSP_RECORDER)
+        self.current = PageVisit("about:blank")
+        self._routed: tuple | None = None
+        page = self.page = self.context.new_page()
+        self._in_flight: set = set()  # requests neither finished nor failed yet
+        page.on("request", self._on_request)
+        page.on("requestfinished", lambda r: self._in_flight.discard(r))
+        page.on("requestfailed", self._on_request_failed)
+        page.on("response", lambda r: self.current.failed_requests.append(f"{r.url} (HTTP {r.status})")
+                if r.status >= 400 else None)
+        page.on("console", lambda m: self.current.console_errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.current.page_errors.append(str(e)))
+        page.on("dialog", self._on_dialog)
+
+    def _on_request(self, request) -> None:
+        self.current.requests.append(request.url)
+        self._in_flight.add(request)
+
+    def _on_request_failed(self, request) -> None:
+        self._in_flight.discard(request)
+        self.current.failed_requests.append(f"{request.url} ({request.failure})")
+
+    def _wait_for_requests(self) -> None:
+        """Until every request made so far (e.g. the favicon's, after the load event) has finished or failed."""
+        for _ in range(10):
+            if not self._in_flight:
+                return
+            for request in list(self._in_flight):
+                response = request.response()  # waits for the response, or None when the request failed
+                if response is not None:
+                    response.finished()  # waits for its body
+
+    def _on_dialog(self, dialog) -> None:
+        self.current.dialogs.append(f"{dialog.type}: {dialog.message}")
         dialog.dismiss()
 
-    page.on("dialog", on_dialog)
-    page.goto(url, wait_until="load")
-    # Network quiet also covers a redirect page (the book's index.html): what is measured is the page
-    # it leads to, fully loaded.
-    with contextlib.suppress(Exception):
-        page.wait_for_load_state("networkidle", timeout=10_000)
-    page.wait_for_load_state("load")
-    with contextlib.suppress(Exception):
-        # charts draw asynchronously; wait until each is drawn or has failed (or give up: counted undrawn)
-        page.wait_for_function(ALL_CHARTS_SETTLED, timeout=15_000)
-    if settle_ms:
-        page.wait_for_timeout(settle_ms)
-    visit.csp_violations = page.evaluate("() => window.__cspViolations || []")
-    visit.scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
-    visit.final_url = page.url
-    visit.charts = page.evaluate(DRAWN_CHARTS_JS)
-    if screenshot is not None:
-        screenshot.parent.mkdir(parents=True, exist_ok=True)
-        # the top of the page, up to three screens: what a reader sees first, and a long page's
-        # full screenshot costs seconds
-        height = min(page.evaluate("() => document.documentElement.scrollHeight"), 3 * 900)
-        page.screenshot(path=str(screenshot), full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height})
-        visit.screenshot = screenshot
-    return visit, page, context
+    def _block_other_hosts(self, url: str) -> None:
+        """Requests to any other host than ``url``'s are recorded (above) but never leave the machine: they
+        are aborted. Only those are routed (a pattern the browser side matches: the site's own requests do
+        not wait on this process)."""
+        u = urlparse(url)
+        origin = f"{u.scheme}://{u.netloc}/"
+        if self._routed and self._routed[0] == origin:
+            return
+        if self._routed:
+            self.context.unroute(*self._routed[1:])
+        pattern = re.compile("^(?!" + re.escape(origin) + ")")
+
+        def handler(route):
+            # the pattern only narrows what is seen here: is_foreign decides (data: and the like are not)
+            route.abort() if is_foreign(route.request.url, url) else route.continue_()
+
+        self.context.route(pattern, handler)
+        self._routed = (origin, pattern, handler)
+
+    def open(self, url: str, *, screenshot: Path | None = None, measure: str | None = None) -> PageVisit:
+        """Go to ``url`` and wait for its load event, a redirect's target and its charts (each drawn or
+        failed); then record its state, run ``measure`` (JavaScript) on it and take a screenshot of its top."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        self._block_other_hosts(url)
+        visit = self.current = PageVisit(url)
+        page = self.page
+        page.goto(url, wait_until="load")
+        try:
+            redirects = page.evaluate(REDIRECTS_JS)
+        except PlaywrightError:  # already on its way to the next page
+            redirects = True
+        if redirects:
+            page.wait_for_url(lambda u: u != url, wait_until="load", timeout=10_000)
+        with contextlib.suppress(PlaywrightError):
+            # charts draw asynchronously; wait until each is drawn or has failed (or give up: counted undrawn)
+            page.wait_for_function(ALL_CHARTS_SETTLED, timeout=15_000)
+        state = page.evaluate(PAGE_STATE_JS)
+        visit.csp_violations, visit.scroll_width, visit.charts = state["csp"], state["scrollWidth"], state["charts"]
+        visit.final_url = page.url
+        if measure is not None:
+            visit.measured = page.evaluate(measure)
+        if screenshot is not None:
+            # the top of the page, one screen: what a reader sees first
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(screenshot))
+            visit.screenshot = screenshot
+        return visit
+
+    def visit(self, url: str, **options) -> PageVisit:
+        """:meth:`open` a page, then leave it for ``about:blank`` once its requests are done (its recorders
+        still listening: leaving cuts no request short)."""
+        visit = self.open(url, **options)
+        self._wait_for_requests()
+        self.page.goto("about:blank")
+        return visit
+
+    def close(self) -> None:
+        self.context.close()
 
 
 @contextlib.contextmanager
-def opened(browser, url: str, **options) -> Iterator[tuple[PageVisit, object]]:
-    """:func:`open_page` for a ``with`` block: yields (PageVisit, page) and closes the page afterwards."""
-    visit, page, context = open_page(browser, url, **options)
+def tab(browser, width: int = 1280) -> Iterator[Tab]:
+    """A :class:`Tab` for a ``with`` block, closed afterwards."""
+    t = Tab(browser, width)
     try:
-        yield visit, page
+        yield t
     finally:
-        context.close()
+        t.close()
+
+
+@contextlib.contextmanager
+def opened(browser, url: str, *, width: int = 1280, **options) -> Iterator[tuple[PageVisit, object]]:
+    """One page in a fresh context: yields (PageVisit, page) to interact with, and closes it afterwards."""
+    with tab(browser, width) as t:
+        yield t.open(url, **options), t.page
 
 
 def visit_page(browser, url: str, *, screenshot: Path | None = None) -> PageVisit:
@@ -175,6 +262,7 @@ def visit_page(browser, url: str, *, screenshot: Path | None = None) -> PageVisi
 
 def hover_tooltip(page, mark_selector: str, index: int = 0) -> str:
     """Hover over the ``index``-th element matching ``mark_selector``; return the Vega tooltip's text ('' if none)."""
+    page.mouse.move(0, 0)  # off the chart first: the last tooltip goes, and nothing lies between pointer and mark
     mark = page.locator(mark_selector).nth(index)
     mark.scroll_into_view_if_needed()
     mark.hover(force=True)
