@@ -75,12 +75,14 @@ def poison(data_dir):
 
 
 POINT = "rare-earths"  # the poisoned sticking point: the one point page of the hostile book
+ROUNDS_WINDOW = ("2025-06-06", "2025-07-31")  # the London and the Stockholm talks: the round pages built
 
 
 def hostile_plan(data) -> dict:
-    """The book's plan on the poisoned data, every page template in it, but one sticking point page only: the
-    poisoned point's, as ``for_each`` makes it (its title the point's name from the data), and the page
-    listing the points lists and links that one. The rounds stay whole: the timeline links every round."""
+    """The book's plan on the poisoned data, every page template in it, but few pages of each kind: one
+    sticking point page, the poisoned point's, as ``for_each`` makes it (its title the point's name from the
+    data), the page listing the points listing and linking that one; and the pages of the rounds in a window
+    around the two checked below (London, then Stockholm: each links the other), the timeline linking none."""
     plan = yaml.safe_load(DEFAULT_PLAN.read_text(encoding="utf-8"))
     plan["defaults"]["data_dir"] = str(data)
     name = load_dataset(data).sticking_points.set_index("id").loc[POINT, "name"]
@@ -96,6 +98,10 @@ def hostile_plan(data) -> dict:
                         parameters={k: fill(v) for k, v in params.items()})
         elif "point_link_prefix" in params:
             params["sticking_points"] = [POINT]
+        elif page.get("for_each") == "rounds":
+            params.update(window_start=ROUNDS_WINDOW[0], window_end=ROUNDS_WINDOW[1])
+        elif "round_link_prefix" in params:
+            del params["round_link_prefix"]  # it would link every round
     return plan
 
 

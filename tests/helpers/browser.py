@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
-import re
+import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -136,16 +136,35 @@ class Tab:
     navigation gets its own :class:`PageVisit` (and the CSP recorder is an init script, run in each
     new document), and after each page the tab goes to ``about:blank``, so whatever the page does
     until it is gone is counted against it and nothing of it against the next.
+
+    Requests to any other host than the site's are recorded but never leave the machine: the context
+    sends everything but the site's own requests (loopback addresses included) to a proxy that is a
+    bound, never listening, local port, where they fail. (Routing them in Playwright instead would turn
+    the browser's cache off: every page would load and compile the Vega bundle again.)
     """
 
     def __init__(self, browser, width: int = 1280, height: int = 900):
-        self.width, self.height = width, height
-        self.context = browser.new_context(viewport={"width": width, "height": height})
-        self.context.add_init_script(CSP_RECORDER)
+        self.browser, self.width, self.height = browser, width, height
+        self.context = self.page = None
+        self._site: str | None = None
+        self._dead_end: socket.socket | None = None
         self.current = PageVisit("about:blank")
-        self._routed: tuple | None = None
-        page = self.page = self.context.new_page()
         self._in_flight: set = set()  # requests neither finished nor failed yet
+
+    def _open_context(self, url: str) -> None:
+        """A context for ``url``'s site (a new one when the site changes)."""
+        u = urlparse(url)
+        site = f"{u.scheme}://{u.netloc}"
+        if self.context is not None and site == self._site:
+            return
+        self.close()
+        self._site = site
+        self._dead_end = socket.socket()
+        self._dead_end.bind(("127.0.0.1", 0))  # never listens: a connection to it is refused
+        proxy = {"server": f"http://127.0.0.1:{self._dead_end.getsockname()[1]}", "bypass": f"<-loopback>,{u.netloc}"}
+        self.context = self.browser.new_context(viewport={"width": self.width, "height": self.height}, proxy=proxy)
+        self.context.add_init_script(CSP_RECORDER)
+        page = self.page = self.context.new_page()
         page.on("request", self._on_request)
         page.on("requestfinished", lambda r: self._in_flight.discard(r))
         page.on("requestfailed", self._on_request_failed)
@@ -177,31 +196,13 @@ class Tab:
         self.current.dialogs.append(f"{dialog.type}: {dialog.message}")
         dialog.dismiss()
 
-    def _block_other_hosts(self, url: str) -> None:
-        """Requests to any other host than ``url``'s are recorded (above) but never leave the machine: they
-        are aborted. Only those are routed (a pattern the browser side matches: the site's own requests do
-        not wait on this process)."""
-        u = urlparse(url)
-        origin = f"{u.scheme}://{u.netloc}/"
-        if self._routed and self._routed[0] == origin:
-            return
-        if self._routed:
-            self.context.unroute(*self._routed[1:])
-        pattern = re.compile("^(?!" + re.escape(origin) + ")")
-
-        def handler(route):
-            # the pattern only narrows what is seen here: is_foreign decides (data: and the like are not)
-            route.abort() if is_foreign(route.request.url, url) else route.continue_()
-
-        self.context.route(pattern, handler)
-        self._routed = (origin, pattern, handler)
-
     def open(self, url: str, *, screenshot: Path | None = None, measure: str | None = None) -> PageVisit:
         """Go to ``url`` and wait for its load event, a redirect's target and its charts (each drawn or
         failed); then record its state, run ``measure`` (JavaScript) on it and take a screenshot of its top."""
         from playwright.sync_api import Error as PlaywrightError
 
-        self._block_other_hosts(url)
+        self._open_context(url)
+        self._in_flight.clear()
         visit = self.current = PageVisit(url)
         page = self.page
         page.goto(url, wait_until="load")
@@ -235,7 +236,12 @@ class Tab:
         return visit
 
     def close(self) -> None:
-        self.context.close()
+        if self.context is not None:
+            self.context.close()
+            self.context = self.page = None
+        if self._dead_end is not None:
+            self._dead_end.close()
+            self._dead_end = None
 
 
 @contextlib.contextmanager
