@@ -84,9 +84,9 @@ def test_a_tab_reused_from_page_to_page_counts_each_pages_doings_against_it_alon
                     encoding="utf-8")
     with browser.serve(broken_site) as url, browser.tab(chromium) as tab:
         bad = tab.visit(url + PAGE)
-        sound = tab.visit(url + "generated/overview.html")
+        sound = tab.visit(url + "generated/actors.html")
     assert bad.dialogs == ["alert: injected"] and "broken" in bad.console_errors
     assert any("missing.png" in f for f in bad.failed_requests)
     assert any(x.startswith("script-src") for x in bad.csp_violations)
     assert (sound.dialogs, sound.console_errors, sound.failed_requests, sound.csp_violations) == ([], [], [], [])
-    assert sound.requests[0] == url + "generated/overview.html" and not any(PAGE in r for r in sound.requests)
+    assert sound.requests[0] == url + "generated/actors.html" and not any(PAGE in r for r in sound.requests)

@@ -38,6 +38,7 @@ from .citations import settle_citations
 from .execute import CELL_TIMEOUT, Job, PageResult, run_pages
 from .glossary_links import link_site
 from .harden import UnsafePageError, harden_site
+from .home_page import complete_home_page
 from .jupyterbook import GENERATED, run_jupyter_book, summarise_log, toc_yaml
 from .links import dead_links
 from .plan import Page, Plan, PlanError, expand_pages, load_plan
@@ -346,6 +347,7 @@ def _build_in(staging: Path, plan: Plan, pages: list[Page], keys: dict[str, str]
     if not (html / "index.html").is_file():
         raise _Failed(EXIT_BOOK, f"jupyter-book produced no {html / 'index.html'}; nothing published.")
     externalise_chart_images(html)
+    complete_home_page(html, str(_config(staging).get("title") or ""))
     link_site(html)
     if settle_citations(html)[1]:
         print("The plan has no page listing the sources: citations are shown as numbers without links.", flush=True)
@@ -384,12 +386,19 @@ def _build_in(staging: Path, plan: Plan, pages: list[Page], keys: dict[str, str]
     return index
 
 
+def _config(staging: Path) -> dict:
+    """The staged Jupyter Book configuration."""
+    import yaml
+
+    return yaml.safe_load((staging / "_config.yml").read_text(encoding="utf-8"))
+
+
 def _add_footer(staging: Path, data_dir: Path) -> None:
     """The staged config gets the footer every page carries: the data's version and the build date."""
     import yaml
 
     config_file = staging / "_config.yml"
-    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    config = _config(staging)
     config.setdefault("html", {})["extra_footer"] = footer_html(data_dir, str(config.get("title") or ""))
     config_file.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
