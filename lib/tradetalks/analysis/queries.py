@@ -11,6 +11,16 @@ from .tariffs import TariffLevel, tariff_detail, tariff_in_force, tariff_series,
 from .windows import QueryError, recorded_span, window  # noqa: F401
 
 NEGOTIATION_TYPES = ("talks_round", "leaders_call", "negotiators_call", "summit")
+
+#: The four families of event types the timeline draws in lanes (and the chronology counts).
+EVENT_FAMILIES = {
+    "Negotiation": ["talks_round", "leaders_call", "negotiators_call", "summit", "agreement"],
+    "Tariffs and retaliation": ["tariff_action", "retaliation", "threat", "import_restriction"],
+    "Export controls and sanctions": ["export_control", "sanction", "investigation", "visa_action"],
+    "Statements and other": ["statement", "testimony", "court_ruling", "milestone", "third_party_deal",
+                             "third_party_action", "multilateral_meeting"],
+}
+FAMILY_OF_TYPE = {t: fam for fam, types in EVENT_FAMILIES.items() for t in types}
 NEGOTIATING_ROLES = ("leader", "lead_negotiator", "delegate")
 SIDE_LABELS = {"united_states": "United States", "china": "China", "third_party": "Third parties"}
 

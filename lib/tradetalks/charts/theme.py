@@ -17,6 +17,7 @@ import textwrap
 
 import altair as alt
 
+from ..analysis.queries import EVENT_FAMILIES, FAMILY_OF_TYPE  # noqa: F401  (the families the palette colours)
 from .render import STATIC_WIDTH
 
 # Okabe-Ito palette
@@ -44,18 +45,10 @@ OUTCOME_COLORS = {"Settled by agreement": GREEN, "Suspended": PURPLE, "Still ope
 ROLE_ORDER = ["leader", "lead_negotiator", "delegate", "host", "commentator", "announcer", "signatory", "testifier", "subject"]
 
 # Event types grouped into the four lanes of the timeline.
-EVENT_FAMILIES = {
-    "Negotiation": ["talks_round", "leaders_call", "negotiators_call", "summit", "agreement"],
-    "Tariffs and retaliation": ["tariff_action", "retaliation", "threat", "import_restriction"],
-    "Export controls and sanctions": ["export_control", "sanction", "investigation", "visa_action"],
-    "Statements and other": ["statement", "testimony", "court_ruling", "milestone", "third_party_deal",
-                             "third_party_action", "multilateral_meeting"],
-}
 FAMILY_COLORS = {"Negotiation": GREEN, "Tariffs and retaliation": VERMILLION,
                  "Export controls and sanctions": BLUE, "Statements and other": ORANGE}
 FAMILY_SHAPES = {"Negotiation": "circle", "Tariffs and retaliation": "triangle-up",
                  "Export controls and sanctions": "square", "Statements and other": "diamond"}
-FAMILY_OF_TYPE = {t: fam for fam, types in EVENT_FAMILIES.items() for t in types}
 
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 #: The smallest text any chart draws, in CSS pixels.

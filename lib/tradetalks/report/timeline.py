@@ -5,7 +5,6 @@ import pandas as pd
 
 from ..analysis import parts
 from ..analysis import queries as q
-from ..charts.specs import FAMILY_OF_TYPE
 from ..data import Dataset
 from .common import HTML, Markdown, Table, cite, cite_events, day, md, page_links, pct, plural, table
 
@@ -27,7 +26,7 @@ def timeline_summary(ds: Dataset, s, e, types=None, sticking_points=None, actors
     ev = q.events_between(ds, s, e, types=types or None, sticking_points=sticking_points or None, actors=actors or None)
     if ev.empty:
         return Markdown(f"No event between {day(s)} and {day(e)} matches this selection.")
-    counts = ev["type"].astype(str).map(FAMILY_OF_TYPE).value_counts()
+    counts = ev["type"].astype(str).map(q.FAMILY_OF_TYPE).value_counts()
     parts = ", ".join(f"{n} {fam.lower()}" for fam, n in counts.items())
     done = ev[ev["status"].astype(str) != "scheduled"]
     planned = len(ev) - len(done)
