@@ -48,8 +48,10 @@ def vl_version() -> str:
 # --------------------------------------------------------------------------- #
 # The JavaScript bundle
 # --------------------------------------------------------------------------- #
+@functools.lru_cache(maxsize=1)
 def vega_bundle_js() -> str:
-    """vl-convert's Vega + Vega-Lite + vega-embed bundle wrapped in an IIFE.
+    """vl-convert's Vega + Vega-Lite + vega-embed bundle wrapped in an IIFE (made once per process: it
+    depends only on the installed vl-convert and Altair, and takes vl-convert over a second).
 
     The raw bundle declares top-level ``const``s (``_`` among them) that clash with
     Sphinx's ``doctools.js`` in the shared global scope; inside a function they are
