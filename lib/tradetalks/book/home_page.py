@@ -1,7 +1,7 @@
 """The site's root ``index.html``: Jupyter Book writes a bare redirect (one ``<meta>`` tag); it becomes a
-small page of its own with the book's icon (a browser otherwise asks the server for ``/favicon.ico``,
-which does not exist, and logs the failure), a title, and a link for a reader whose browser does not
-follow the redirect."""
+small page of its own with an empty icon (without one a browser asks the server for ``/favicon.ico``,
+which does not exist, and logs the failure; a real icon's request would be cut short by the redirect),
+a title, and a link for a reader whose browser does not follow the redirect."""
 from __future__ import annotations
 
 import re
@@ -10,8 +10,8 @@ from pathlib import Path
 from .. import escaping
 
 _REFRESH = re.compile(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"\s*/?>', re.I)
-#: The icon the book's pages name (Jupyter Book's ``html.favicon``), relative to the site's root.
-ICON = "_static/favicon.svg"
+#: An icon that costs no request: the page is left at once for the book's first page, which has its own.
+ICON = "data:,"
 
 
 def complete_home_page(site: Path, title: str) -> bool:
