@@ -16,6 +16,7 @@ from tradetalks import charts, load_dataset
 from tradetalks.analysis import queries as q
 from tradetalks.analysis import tariffs as t
 from tradetalks.charts import layout, matrices, render, tariff_layers, theme
+from tradetalks.charts import png as png_codec
 
 CHARTS = ["event_timeline", "tariff_step_chart", "tariff_layers_chart", "participation_chart", "status_matrix_chart",
           "status_history_chart", "outcome_chart"]
@@ -395,17 +396,17 @@ def test_compact_png_keeps_the_picture(specs):
     from tradetalks.charts.bundle import vl_version
 
     raw = vlc.vegalite_to_png(render.static_spec(specs["status_history_chart"]), vl_version=vl_version())
-    small = render.compact_png(raw)
+    small = png_codec.compact_png(raw)
     assert len(small) < len(raw) / 3
-    assert render.compact_png(raw) == small  # deterministic
+    assert png_codec.compact_png(raw) == small  # deterministic
 
     def pixels(png):
-        chunks = dict(render._png_chunks(png))
+        chunks = dict(png_codec.png_chunks(png))
         width, height, _depth, kind = struct.unpack(">IIBB", chunks[b"IHDR"][:10])
-        data = b"".join(body for k, body in render._png_chunks(png) if k == b"IDAT")
+        data = b"".join(body for k, body in png_codec.png_chunks(png) if k == b"IDAT")
         import zlib
         bpp = {2: 3, 6: 4, 3: 1}[kind]
-        rows = render._unfilter(zlib.decompress(data), width, height, bpp).reshape(height, width, bpp).astype(int)
+        rows = png_codec.unfilter(zlib.decompress(data), width, height, bpp).reshape(height, width, bpp).astype(int)
         if kind == 3:
             palette = np.frombuffer(chunks[b"PLTE"], dtype=np.uint8).reshape(-1, 3).astype(int)
             return palette[rows[..., 0]]
@@ -418,10 +419,10 @@ def test_compact_png_keeps_the_picture(specs):
     # every colour that fills a visible area (a status, a layer) is kept exactly
     packed = before[..., 0] << 16 | before[..., 1] << 8 | before[..., 2]
     values, counts = np.unique(packed, return_counts=True)
-    for value in values[counts >= render.PNG_KEEP_PIXELS]:
+    for value in values[counts >= png_codec.KEEP_PIXELS]:
         where = packed == value
         assert (after[where] == before[where]).all()
     for status, colour in theme.STATUS_COLORS.items():
         code = int(colour[1:], 16)
-        if (packed == code).sum() >= render.PNG_KEEP_PIXELS:
+        if (packed == code).sum() >= png_codec.KEEP_PIXELS:
             assert ((after[..., 0] << 16 | after[..., 1] << 8 | after[..., 2]) == code).any(), status

@@ -15,7 +15,7 @@ __all__ = ["enable_theme", "event_timeline", "outcome_chart", "participation_cha
            "status_matrix_chart", "tariff_layers_chart", "tariff_step_chart"]
 
 
-_SUBMODULES = ("bundle", "layout", "matrices", "render", "specs", "tariff_layers", "theme")
+_SUBMODULES = ("bundle", "layout", "matrices", "png", "render", "specs", "tariff_layers", "theme")
 
 
 def __getattr__(name: str) -> Any:

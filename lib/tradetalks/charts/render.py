@@ -13,7 +13,7 @@ Charts
       derived from a hash of the spec, so the same chart gives byte-identical HTML on every
       run (strict nbval compares ``text/html``). The image is rendered offline by vl-convert at
       :data:`STATIC_WIDTH` pixels (a chart sized to its container has no container here),
-      then stored as a compact indexed PNG (:func:`compact_png`).
+      then stored as a compact indexed PNG (:func:`.png.compact_png`).
     * ``text/plain`` -- the chart's title and its one-sentence description.
 
     The image and the spec are stored once: no front end here renders Vega-Lite 6 (a separate
@@ -32,14 +32,13 @@ import base64
 import hashlib
 import json
 import re
-import struct
 import time
-import zlib
 from collections.abc import Mapping
 from typing import Any
 
 from .. import escaping
 from .bundle import BUNDLE_FILENAME, vl_version
+from .png import compact_png
 
 __all__ = [
     "RENDERER_NAME",
@@ -193,96 +192,6 @@ def chart_png(spec: Mapping[str, Any], *, scale: float = PNG_SCALE) -> bytes:
         return compact_png(vlc.vegalite_to_png(static_spec(spec), vl_version=vl_version(), scale=scale))
     finally:
         _render_seconds[0] += time.perf_counter() - t0
-
-
-#: Colours the static image keeps: a chart has a few flat colours and the shades of its anti-aliased
-#: edges and text; an indexed image of them is a fraction of the size of the full-colour one. The most
-#: frequent ``PNG_COLOURS`` are kept, and every colour that fills at least ``PNG_KEEP_PIXELS`` pixels (a
-#: small mark's colour is never lost), up to the 256 an indexed PNG can hold.
-PNG_COLOURS = 48
-PNG_KEEP_PIXELS = 24
-
-
-def _png_chunks(png: bytes):
-    pos = 8
-    while pos < len(png):
-        (length,) = struct.unpack(">I", png[pos:pos + 4])
-        yield png[pos + 4:pos + 8], png[pos + 8:pos + 8 + length]
-        pos += 12 + length
-
-
-def _unfilter(raw: bytes, width: int, height: int, bpp: int):
-    """The pixel rows of a decompressed 8-bit PNG image (undoing each row's filter)."""
-    import numpy as np
-
-    stride = width * bpp
-    rows = np.frombuffer(raw, dtype=np.uint8).reshape(height, stride + 1)
-    out = np.zeros((height, stride), dtype=np.uint8)
-    prev = np.zeros(stride, dtype=np.int32)
-    for y in range(height):
-        kind, line = rows[y, 0], rows[y, 1:].astype(np.int32)
-        if kind == 0:
-            cur = line
-        elif kind == 1:  # Sub: cumulative within each channel
-            cur = np.cumsum(line.reshape(width, bpp), axis=0).reshape(-1) & 0xFF
-        elif kind == 2:  # Up
-            cur = (line + prev) & 0xFF
-        else:  # Average (3) and Paeth (4) depend on the pixel just decoded: one pixel at a time
-            cur = np.zeros(stride, dtype=np.int32)
-            for x in range(stride):
-                a = cur[x - bpp] if x >= bpp else 0
-                b = prev[x]
-                if kind == 3:
-                    cur[x] = (line[x] + ((a + b) >> 1)) & 0xFF
-                else:
-                    c = prev[x - bpp] if x >= bpp else 0
-                    p = a + b - c
-                    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                    pred = a if pa <= pb and pa <= pc else b if pb <= pc else c
-                    cur[x] = (line[x] + pred) & 0xFF
-        out[y] = cur
-        prev = cur
-    return out
-
-
-def compact_png(png: bytes, colours: int = PNG_COLOURS) -> bytes:
-    """The same image as an indexed PNG, on white, deterministically: the ``colours`` most frequent
-    colours and any filling :data:`PNG_KEEP_PIXELS` pixels are kept exactly (256 at most), every other
-    pixel takes the nearest of them. Images that are not 8-bit RGB or RGBA are returned unchanged."""
-    import numpy as np
-
-    header = dict(_png_chunks(png)).get(b"IHDR")
-    if header is None:
-        return png
-    width, height, depth, ctype = struct.unpack(">IIBB", header[:10])
-    if depth != 8 or ctype not in (2, 6) or header[12] != 0:
-        return png
-    bpp = 4 if ctype == 6 else 3
-    data = b"".join(body for kind, body in _png_chunks(png) if kind == b"IDAT")
-    pixels = _unfilter(zlib.decompress(data), width, height, bpp).reshape(height, width, bpp).astype(np.int32)
-    rgb = pixels[..., :3]
-    if bpp == 4:  # over white
-        alpha = pixels[..., 3:4]
-        rgb = (rgb * alpha + 255 * (255 - alpha) + 127) // 255
-    packed = (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
-    values, inverse, counts = np.unique(packed.reshape(-1), return_inverse=True, return_counts=True)
-    order = np.lexsort((values, -counts))  # most frequent first; ties by colour
-    wanted = max(colours, int((counts >= PNG_KEEP_PIXELS).sum()))
-    keep = values[order[:min(wanted, 256)]]
-    pal = np.stack([(keep >> 16) & 0xFF, (keep >> 8) & 0xFF, keep & 0xFF], axis=1)
-    uniq = np.stack([(values >> 16) & 0xFF, (values >> 8) & 0xFF, values & 0xFF], axis=1)
-    nearest = np.empty(len(values), dtype=np.uint8)
-    for i in range(0, len(values), 4096):
-        d = ((uniq[i:i + 4096, None, :] - pal[None, :, :]) ** 2).sum(axis=2)
-        nearest[i:i + 4096] = d.argmin(axis=1)
-    index = nearest[inverse].reshape(height, width)
-    raw = np.concatenate([np.zeros((height, 1), dtype=np.uint8), index], axis=1).tobytes()
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
-
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0))
-            + chunk(b"PLTE", pal.astype(np.uint8).tobytes()) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
 
 
 def _plain_text(value: Any) -> Any:
