@@ -138,7 +138,7 @@ def test_adding_a_sticking_point_adds_its_page(tmp_path):
     point_page.pop("parent")
     plan = {"defaults": {**main["defaults"], "data_dir": str(data)}, "pages": [point_page]}
     (tmp_path / "plan.yml").write_text(yaml.safe_dump(plan), encoding="utf-8")
-    result = build(tmp_path / "plan.yml", out=tmp_path / "out", book_dir=REPO_ROOT / "book")
+    result = build(tmp_path / "plan.yml", out=tmp_path / "out", book_dir=REPO_ROOT / "book", jobs=1)  # two pages
     assert not isinstance(result, int)
     page = tmp_path / "out" / "html" / "generated" / "point-currency.html"
     assert soup(page).find("h1").get_text(strip=True) == "Currency practices"

@@ -456,7 +456,8 @@ def small_book(tmp_path_factory):
 def _build(root, capsys, force=False, plan=None):
     from tradetalks.book.build import build
 
-    result = build(plan or root / "plan.yml", out=root / "out", book_dir=BOOK_DIR, root=REPO_ROOT, force=force)
+    # one worker: two small pages (a second would only start another kernel)
+    result = build(plan or root / "plan.yml", out=root / "out", book_dir=BOOK_DIR, root=REPO_ROOT, force=force, jobs=1)
     out = capsys.readouterr()
     return (0 if isinstance(result, Path) else result), out.out + out.err
 
