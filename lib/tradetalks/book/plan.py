@@ -5,6 +5,7 @@ Every problem is reported at once (:class:`PlanError`), before any notebook runs
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import keyword
 import os
 import re
@@ -109,18 +110,14 @@ def _check_window(where: str, params: Mapping[str, Any], problems: list[str]) ->
 
 
 def _template_parameter_names(template: Path) -> set[str] | None:
-    """Names assigned in the template's ``parameters`` cell (None: no such cell)."""
-    import nbformat
-
-    nb = nbformat.read(str(template), as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
-            try:
-                from papermill import inspect_notebook
-
-                return set(inspect_notebook(str(template)))
-            except Exception:  # pragma: no cover - fall back to a plain scan
-                return set(re.findall(r"^([A-Za-z_]\w*)\s*(?::[^=]*)?=", cell.source, flags=re.M))
+    """Names assigned in the template's ``parameters`` cell (None: no such cell). Read as plain JSON:
+    nbformat's validation would import jsonschema, over a second of a build that may have nothing to do."""
+    nb = json.loads(Path(template).read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell.get("cell_type") == "code" and "parameters" in (cell.get("metadata") or {}).get("tags", []):
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else source
+            return set(re.findall(r"^([A-Za-z_]\w*)\s*(?::[^=]*)?=", source, flags=re.M))
     return None
 
 
