@@ -86,18 +86,20 @@ def chronology_parts(ds: Dataset, start=None, end=None, types=None, sticking_poi
     return parts
 
 
-def source_parts(ds: Dataset, size: int = SOURCES_PER_PART) -> list[Part]:
-    """Every source, in the book's order (see :func:`queries.source_numbers`), in parts of at most ``size``."""
-    numbers = q.source_numbers(ds)
-    order = sorted(numbers, key=numbers.get)
-    return [Part(f"{numbers[c[0]]}-{numbers[c[-1]]}", f"[{numbers[c[0]]}]–[{numbers[c[-1]]}]", tuple(c))
-            for c in _chunks(order, size)]
-
-
 def source_part_id(number: int, total: int, size: int = SOURCES_PER_PART) -> str:
     """The id of the part of :func:`source_parts` that holds source number ``number`` of ``total``."""
     first = (number - 1) // size * size + 1
     return f"{first}-{min(first + size - 1, total)}"
+
+
+def source_parts(ds: Dataset, size: int = SOURCES_PER_PART) -> list[Part]:
+    """Every source, in the book's order (see :func:`queries.source_numbers`), in parts of at most ``size``
+    (the part of each source is :func:`source_part_id`: one definition of the split)."""
+    numbers = q.source_numbers(ds)
+    grouped: dict[str, list[str]] = {}
+    for sid in sorted(numbers, key=numbers.get):
+        grouped.setdefault(source_part_id(numbers[sid], len(numbers), size), []).append(sid)
+    return [Part(pid, "[{}]–[{}]".format(*pid.split("-")), tuple(ids)) for pid, ids in grouped.items()]
 
 
 def find_part(parts: list[Part], part_id: str, what: str) -> Part:

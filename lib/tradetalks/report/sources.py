@@ -38,7 +38,7 @@ def download_links(ds: Dataset, data_url: str = "") -> Markdown:
     return Markdown(f"Download: {links}")
 
 
-def _source_rows(ds: Dataset, src: pd.DataFrame) -> pd.DataFrame:
+def _source_rows(src: pd.DataFrame) -> pd.DataFrame:
     titles = [t if official else f"[{t}]" for t, official in zip(src["title"], src["title_is_official"])]
     return pd.DataFrame({
         "#": [f"[{n}]" for n in src["number"]],
@@ -54,7 +54,7 @@ def _sources(ds: Dataset, src: pd.DataFrame, caption: str) -> Table:
     """Sources as readers cite them: number, who published it and when, its title (in brackets when the
     title is our description), its official identifier, a link where the data has an address, and how it
     was verified. Each row is the target of the citations ``[n]`` on every page."""
-    return table(_source_rows(ds, src), caption, max_bytes=None, classes=("sources-table",),
+    return table(_source_rows(src), caption, max_bytes=None, classes=("sources-table",),
                  row_ids=[source_anchor(i) for i in src["id"]])
 
 
