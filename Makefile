@@ -44,7 +44,8 @@ system-deps:
 validate: $(STAMP)
 	$(VENV)/bin/tradetalks validate
 
-# The site, then the book as a PDF into it (the footer of every page links it) when Chromium is there;
+# The site, then the book as a PDF into it (the footer of every page links it) when Chromium is there
+# (kept, not printed again, when nothing it is printed from changed: see tradetalks.pdf.record);
 # without Chromium the site is still built and the line printed says how to get the PDF (make pdf).
 book: $(STAMP)
 	$(VENV)/bin/tradetalks build

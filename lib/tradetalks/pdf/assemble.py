@@ -60,6 +60,11 @@ def _load_config(plan: Plan) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def book_title(plan: Plan) -> str:
+    """The book's title, from the ``_config.yml`` beside the plan."""
+    return str(_load_config(plan).get("title") or "Report")
+
+
 def _long_date(iso: str) -> str:
     import datetime as dt
 
@@ -215,7 +220,7 @@ def assemble_book(
     site = Path(site).resolve()
     plan = plan if plan is not None else load_plan(DEFAULT_PLAN)
     config = _load_config(plan)
-    book_title = str(config.get("title") or "Report")
+    title_text = book_title(plan)
     author = str(config.get("author") or "")
     css = Path(stylesheet) if stylesheet is not None else STYLESHEET
     if not css.is_file():
@@ -238,7 +243,7 @@ def assemble_book(
     licences = ", ".join(str(lic.get("title") or lic.get("name")) for lic in datapackage.get("licenses") or [] if isinstance(lic, dict))
     cover = ['<section class="book-cover">', '<div class="book-cover-top">',
              '<p class="book-kicker">Report book</p>',
-             f'<h1 class="book-title">{esc(book_title)}</h1>']
+             f'<h1 class="book-title">{esc(title_text)}</h1>']
     if window:
         cover.append(f'<p class="book-subtitle">From {esc(window)}</p>')
     cover.append(f'<p class="book-chapters">{" · ".join(esc(c.title) for c in top)}</p>')
@@ -284,10 +289,10 @@ def assemble_book(
         '<html lang="en">',
         "<head>",
         '<meta charset="utf-8">',
-        f"<title>{esc(book_title)}</title>",
+        f"<title>{esc(title_text)}</title>",
         f'<meta name="author" content="{esc(author)}">',
         f'<link rel="stylesheet" href="{css.resolve().as_uri()}">',
-        f"<style>\n{_page_rules(chapters, book_title)}\n</style>",
+        f"<style>\n{_page_rules(chapters, title_text)}\n</style>",
         f'<script src="{bundle.resolve().as_uri()}"></script>',
         f'<script src="{(site / "_static" / "tradetalks-charts.js").resolve().as_uri()}"></script>',
         "</head>",
@@ -300,7 +305,7 @@ def assemble_book(
         "</body>",
         "</html>",
     ])
-    return Book(book_title, document, chapters)
+    return Book(title_text, document, chapters)
 
 
 # --------------------------------------------------------------------------- #

@@ -40,8 +40,10 @@ from pathlib import Path
 
 from ..book.plan import PlanError, load_plan
 from ..paths import DEFAULT_PLAN
-from .assemble import assemble_book
+from .assemble import assemble_book, book_title
+from .chromium import find_chromium
 from .printer import PrintResult, print_book
+from .record import print_key, still_printed, write_record
 from .site import (
     DEFAULT_OUT,
     DEFAULT_SITE,
@@ -63,6 +65,7 @@ def export_pdf(
     build: str = "auto",
     keep_html: bool = False,
     quiet: bool = False,
+    force: bool = False,
 ) -> PrintResult:
     """Print the built book to ``<out>/<its title as a file name>.pdf``.
 
@@ -98,12 +101,24 @@ def export_pdf(
             raise PdfError(f"building the book failed (exit code {result}); no PDF was made.", EXIT_BUILD)
         site_dir = result.parent
 
-    book = assemble_book(site_dir, plan)
-    top = sum(1 for c in book.chapters if c.parent is None)
-    say(f"Printing {len(book.chapters)} pages of the site as {top} chapters with Chromium ...")
-    result = print_book(book, out_dir / pdf_name(book.title), keep_html=keep_html)
+    target = out_dir / pdf_name(book_title(plan))
+    chromium = find_chromium() or ""
+    key = print_key(site_dir, plan, target.name, chromium)
+    kept = None if force or keep_html else still_printed(target, key)
+    if kept is not None:
+        say(f"The PDF is up to date: nothing it is printed from changed since {target.name} was printed.")
+        result = kept
+    else:
+        book = assemble_book(site_dir, plan)
+        top = sum(1 for c in book.chapters if c.parent is None)
+        say(f"Printing {len(book.chapters)} pages of the site as {top} chapters with Chromium ...")
+        result = print_book(book, target, keep_html=keep_html, chromium=chromium or None)
     # The site links its PDF (in every page's footer): a copy goes into the site it was printed from.
-    shutil.copyfile(result.path, site_dir / "_static" / result.path.name)
+    copy = site_dir / "_static" / result.path.name
+    if kept is None or not copy.is_file() or copy.stat().st_size != result.size:
+        shutil.copyfile(result.path, copy)
+    if kept is None:
+        write_record(result, key)
     return result
 
 
@@ -122,10 +137,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "always, or never",
     )
     parser.add_argument("--keep-html", action="store_true", help="also keep the printed HTML next to the PDF")
+    parser.add_argument("--force", action="store_true",
+                        help="print even if the PDF there is still the print of this same site")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     try:
-        result = export_pdf(args.out, site=args.site, plan_path=args.plan, build=args.build, keep_html=args.keep_html)
+        result = export_pdf(args.out, site=args.site, plan_path=args.plan, build=args.build, keep_html=args.keep_html,
+                            force=args.force)
     except PdfError as exc:
         print(str(exc), file=sys.stderr)
         return exc.exit_code
@@ -133,9 +151,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"warning: {problem}", file=sys.stderr)
     for url in result.refused:
         print(f"warning: the book asked for {url} (refused: the PDF uses local files only)", file=sys.stderr)
+    how = ("kept from the last print" if result.kept else
+           f"printing {result.seconds:.1f}s, {result.passes} passes")
     print(
         f"{result.pages} pages, {result.size / 1e6:.1f} MB, {result.charts_drawn} charts drawn as vector, "
-        f"in {time.perf_counter() - started:.1f}s (printing {result.seconds:.1f}s, {result.passes} passes)",
+        f"in {time.perf_counter() - started:.1f}s ({how})",
         flush=True,
     )
     print(result.path, flush=True)

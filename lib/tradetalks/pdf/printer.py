@@ -35,6 +35,7 @@ class PrintResult:
     chart_titles: list[str] = field(default_factory=list)
     overflows: list[str] = field(default_factory=list)  # what is wider than the text (should be none)
     refused: list[str] = field(default_factory=list)    # requests to other hosts, refused
+    kept: bool = False                                   # not printed again: the record of an earlier print
 
 
 _ALL_CHARTS_SETTLED = """() => {
