@@ -1,4 +1,4 @@
 """The build of the book: the plan (``plan``), staging (``stage``), executing pages (``execute``, with
-``fresh_page`` run in each kernel), the page cache (``cache``), post-processing (``postprocess``),
+``fresh_page`` run in each kernel; every child process forked by ``processes``), the page cache (``cache``), post-processing (``postprocess``),
 Jupyter Book (``jupyterbook``), publishing (``publish``), the whole build (``build``) and custom
 reports (``custom``)."""

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..paths import DEFAULT_PLAN, REPO_ROOT, resolve_data_dir
+from . import processes
 from .cache import PageCache, data_fingerprint, page_key
 from .chart_images import externalise_chart_images
 from .citations import settle_citations
@@ -39,7 +40,7 @@ from .execute import CELL_TIMEOUT, Job, PageResult, run_pages
 from .glossary_links import link_site
 from .harden import UnsafePageError, harden_site
 from .home_page import complete_home_page
-from .jupyterbook import GENERATED, run_jupyter_book, summarise_log, toc_yaml
+from .jupyterbook import GENERATED, LOG_NAME, run_jupyter_book, summarise_log, toc_yaml
 from .links import dead_links
 from .plan import Page, Plan, PlanError, expand_pages, load_plan
 from .postprocess import postprocess_notebook
@@ -279,7 +280,8 @@ def _build_in(staging: Path, plan: Plan, pages: list[Page], keys: dict[str, str]
               started: float) -> Path:
     import nbformat
 
-    # 2. staging
+    # 2. staging (the fork server of the workers and Jupyter Book starts its imports meanwhile)
+    processes.start()
     data_dir = resolve_data_dir(plan.defaults.get("data_dir"), root=root_dir)
     stage_book(book, staging)
     stage_data(data_dir, staging)
@@ -337,7 +339,7 @@ def _build_in(staging: Path, plan: Plan, pages: list[Page], keys: dict[str, str]
     # 5. jupyter-book
     t0 = time.perf_counter()
     code, log = run_jupyter_book(staging)
-    (staging / "jupyter-book.log").write_text(log, encoding="utf-8")
+    (staging / LOG_NAME).write_text(log, encoding="utf-8")
     if code != 0:
         raise _Failed(EXIT_BOOK, f"jupyter-book build failed (exit code {code}; warnings are errors here).",
                       summarise_log(log))

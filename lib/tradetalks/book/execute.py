@@ -7,23 +7,23 @@ nbclient, so executed notebooks look like papermill's.
 
 Kernels talk to their worker over Unix sockets in a private folder (``ipc`` transport), so two
 kernels' connections can never collide (TCP ports picked at the same moment by parallel workers
-could). A worker dies with the build (``PR_SET_PDEATHSIG``), and a kernel dies with its worker
-(ipykernel's parent poller). A dead or hung kernel is restarted and its page run once more.
+could). Workers are forked from the build's fork server (:mod:`.processes`); a worker dies with it, the
+server with the build, and a kernel with its worker (ipykernel's parent poller). A dead or hung kernel is
+restarted and its page run once more.
 """
 from __future__ import annotations
 
 import concurrent.futures as cf
-import ctypes
-import multiprocessing
 import os
 import shutil
-import signal
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from . import processes
 
 KERNEL_NAME = "python3"
 #: Seconds a single cell may run before the page fails.
@@ -160,25 +160,14 @@ class PageKernel:
 _kernel: PageKernel | None = None
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to end this worker when the build process ends, however it ends."""
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        # PR_SET_PDEATHSIG with SIGKILL: nothing can catch it (nbclient installs its own SIGTERM handler,
-        # which shuts the kernel down but does not end the worker); the kernel then sees its parent gone
-        # (ipykernel's parent poller) and exits within a second.
-        libc.prctl(1, signal.SIGKILL)
-    except OSError:  # not Linux: the pool's own shutdown still ends the workers
-        pass
-
-
-def _worker_start(folder: str) -> None:
+def _worker_start(folder: str, environment: dict[str, str], builder: int) -> None:
     global _kernel
-    _die_with_parent()
+    processes.child_setup(environment, builder)
     _kernel = PageKernel(Path(folder) / f"worker-{os.getpid()}")
-    import atexit
+    from multiprocessing.util import Finalize
 
-    atexit.register(_kernel.stop)
+    # run as the worker ends (a forked process leaves by os._exit: atexit handlers would not run)
+    Finalize(_kernel, _kernel.stop, exitpriority=10)
 
 
 def _stderr_of(nb_path: str) -> list[str]:
@@ -263,9 +252,8 @@ def run_pages(jobs: Sequence[Job], *, cwd: Path, workers: int, timeout: int = CE
         return results, []
     folder = Path(tempfile.mkdtemp(prefix="tradetalks-kernels-"))
     os.chmod(folder, 0o700)  # the kernels' sockets: this user only
-    ctx = multiprocessing.get_context("spawn")
-    pool = cf.ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), mp_context=ctx,
-                                  initializer=_worker_start, initargs=(str(folder),))
+    pool = cf.ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), mp_context=processes.context(),
+                                  initializer=_worker_start, initargs=(str(folder), dict(os.environ), os.getpid()))
     try:
         futures = {pool.submit(_run_in_worker, j.name, str(j.template), str(j.output), j.parameters, str(cwd),
                                timeout): j for j in jobs}

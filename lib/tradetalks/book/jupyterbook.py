@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from . import processes
 from .plan import Page
 
 #: Folder (inside staging) that holds the executed notebooks; also their toc prefix.
@@ -38,30 +38,44 @@ def toc_yaml(pages: Sequence[Page]) -> str:
     )
 
 
+JUPYTER_BOOK_ARGS = ["--builder", "html", "-W", "-n", "--keep-going"]
+#: The build's log, in the staging folder.
+LOG_NAME = "jupyter-book.log"
+
+
 def jupyter_book_command(source: Path) -> list[str]:
+    """``jupyter-book build`` of ``source`` as a command of its own (the benchmark times it so)."""
     runner = (
         "import sys; from jupyter_book.cli.main import main; "
         "sys.argv[0] = 'jupyter-book'; sys.exit(main())"
     )
-    return [
-        sys.executable, "-c", runner,
-        "build", str(source), "--builder", "html", "-W", "-n", "--keep-going",
-    ]
+    return [sys.executable, "-c", runner, "build", str(source), *JUPYTER_BOOK_ARGS]
+
+
+def _jupyter_book_child(staging: str, environment: dict[str, str], builder: int) -> None:
+    """In a child of the fork server: ``jupyter-book build``, its output into the log."""
+    processes.child_setup({**environment, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}, builder)
+    os.chdir(staging)
+    log = os.open(os.path.join(staging, LOG_NAME), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    from jupyter_book.cli.main import main
+
+    main(args=["build", staging, *JUPYTER_BOOK_ARGS], prog_name="jupyter-book")  # exits with its code
 
 
 def run_jupyter_book(staging: Path) -> tuple[int, str]:
-    env = dict(os.environ)
-    env.setdefault("PYTHONUNBUFFERED", "1")
-    env["NO_COLOR"] = "1"
-    proc = subprocess.run(
-        jupyter_book_command(staging),
-        cwd=str(staging),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
-    return proc.returncode, _ANSI_RE.sub("", proc.stdout)
+    """Build the staged book; return (exit code, log)."""
+    child = processes.context().Process(target=_jupyter_book_child, args=(str(staging), dict(os.environ), os.getpid()),
+                                        name="jupyter-book")
+    child.start()
+    child.join()
+    try:
+        log = (staging / LOG_NAME).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        log = ""
+    code = child.exitcode if child.exitcode is not None else 1
+    return code, _ANSI_RE.sub("", log)
 
 
 _ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
