@@ -7,8 +7,8 @@ nbclient, so executed notebooks look like papermill's.
 
 Kernels talk to their worker over Unix sockets in a private folder (``ipc`` transport), so two
 kernels' connections can never collide (TCP ports picked at the same moment by parallel workers
-could). Workers are forked from the build's fork server (:mod:`.processes`); a worker dies with it, the
-server with the build, and a kernel with its worker (ipykernel's parent poller). A dead or hung kernel is
+could). Workers are forked from the build's fork server (:mod:`.processes`) and end with the build process,
+however it ends; a kernel ends with its worker (ipykernel's parent poller). A dead or hung kernel is
 restarted and its page run once more.
 """
 from __future__ import annotations
