@@ -1,10 +1,14 @@
 """Every chart draws wherever a notebook is opened, not only on the built site.
 
-Each template in notebooks/ is executed as a reader would run it (nbclient, the template's own
-parameters), converted with nbconvert to HTML (the lab template, nbconvert's defaults), and opened
-in Debian's Chromium offline -- once as a browser with JavaScript and once without (a viewer that
-runs no script, as an e-mail client or a strict reader does). Every chart output must show its static
-image there: the image loaded (``naturalWidth > 0``), visible and no wider than the page.
+Each template in notebooks/ is executed top to bottom with its own parameters, as a reader opening it
+runs it, converted with nbconvert to HTML (the lab template, nbconvert's defaults), and opened in
+Debian's Chromium offline -- once as a browser with JavaScript and once without (a viewer that runs no
+script, as an e-mail client or a strict reader does). Every chart output must show its static image
+there: the image loaded (``naturalWidth > 0``), visible and no wider than the page.
+
+The templates are executed by the build's own executor, one after another on one kernel reset between
+them (a fresh namespace, as a reader's new kernel): that it gives what a fresh kernel gives is what strict
+nbval on the published notebooks (every template, run again each in a kernel of its own) proves.
 
 What the other front ends pick from a chart's mime bundle is checked on the bundle itself: JupyterLab
 and VS Code show ``text/html`` (neither renders Vega-Lite 6), an untrusted notebook the sanitised HTML
@@ -21,6 +25,7 @@ import nbformat
 import pytest
 
 from helpers import browser
+from tradetalks.book.execute import Job, run_pages
 from tradetalks.book.plan import expand_pages, load_plan
 from tradetalks.charts import render
 from tradetalks.paths import DEFAULT_PLAN, REPO_ROOT
@@ -43,18 +48,24 @@ def chart_outputs(nb) -> list[dict]:
             if CHART in o.get("data", {}).get("text/html", "")]
 
 
-def convert(template: Path, out: Path) -> tuple[Path, int]:
-    """The template executed with its defaults and converted to HTML: (html file, charts)."""
-    from nbclient import NotebookClient
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory) -> dict[str, tuple[Path, int]]:
+    """{template name: (its HTML from nbconvert, its charts)}: every template executed with its defaults."""
     from nbconvert import HTMLExporter
 
-    nb = nbformat.read(template, as_version=4)
-    NotebookClient(nb, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(template.parent)}}).execute()
-    body, _ = HTMLExporter().from_notebook_node(nb)
-    page = out / f"{template.stem}.html"
-    page.write_text(body, encoding="utf-8")
-    return page, len(chart_outputs(nb))
+    out = tmp_path_factory.mktemp("nbconvert")
+    jobs = [Job(t.stem, t, out / t.name, {}) for t in TEMPLATES]
+    results, _ = run_pages(jobs, cwd=REPO_ROOT / "notebooks", workers=1)
+    failed = [f"{r.name}: {r.ename}: {r.evalue}" for r in results if not r.ok]
+    assert not failed, "templates that fail with their defaults:\n" + "\n".join(failed)
+    pages = {}
+    for template in TEMPLATES:
+        nb = nbformat.read(out / template.name, as_version=4)
+        body, _ = HTMLExporter().from_notebook_node(nb)
+        page = out / f"{template.stem}.html"
+        page.write_text(body, encoding="utf-8")
+        pages[template.stem] = page, len(chart_outputs(nb))
+    return pages
 
 
 @pytest.fixture(scope="module")
@@ -71,61 +82,44 @@ def look(chromium, page: Path, javascript: bool) -> list[dict]:
                       else route.abort())
         tab = context.new_page()
         tab.goto(page.as_uri(), wait_until="load")
-        if not javascript:
-            return browser_free(tab)
+        # without script too: Playwright evaluates the measure in an isolated world of its own
         return tab.evaluate(IMAGES_JS)
     finally:
         context.close()
 
 
-def browser_free(tab) -> list[dict]:
-    """The same measure without running the page's script: Playwright evaluates in an isolated world."""
-    return tab.evaluate(IMAGES_JS)
+TEMPLATE_NAMES = [t.stem for t in TEMPLATES]
 
 
-class TemplateChecks:
-    """The checks of one template (:attr:`TEMPLATE`), executed and converted once for them all. One class
-    per template: pytest-xdist (``--dist loadscope``) runs the classes side by side."""
-
-    TEMPLATE: Path
-
-    @pytest.fixture(scope="class")
-    def converted(self, request, tmp_path_factory) -> tuple[Path, int]:
-        return convert(request.cls.TEMPLATE, tmp_path_factory.mktemp("nbconvert"))
-
-    def test_the_template_is_executed_and_converted(self, converted):
-        page, expected = converted
-        assert page.stem == self.TEMPLATE.stem and page.stat().st_size > 0 and expected >= 0
-
-    @pytest.mark.parametrize("javascript", [True, False], ids=["with-javascript", "without-javascript"])
-    def test_every_chart_of_a_converted_notebook_is_drawn(self, converted, chromium_browser, javascript):
-        page, expected = converted
-        found = look(chromium_browser, page, javascript)
-        assert len(found) == expected
-        for chart in found:
-            assert chart["img"] and chart["complete"] and chart["natural"] > 0, chart
-            assert 0 < chart["shown"] <= chart["page"] and chart["height"] > 50, chart
-
-    def test_nbconvert_keeps_the_image_and_runs_no_chart_script(self, converted):
-        page, expected = converted
-        html = page.read_text(encoding="utf-8")
-        # nbconvert writes the HTML again (attributes in another order): count by class
-        assert len(re.findall(r'<img[^>]*class="tradetalks-chart-static"[^>]*src="data:image/png;base64,', html)) == expected
-        assert "vegaEmbed(" not in html
+@pytest.mark.parametrize("name", TEMPLATE_NAMES)
+def test_the_template_is_executed_and_converted(converted, name):
+    page, expected = converted[name]
+    assert page.stem == name and page.stat().st_size > 0 and expected >= 0
 
 
-def class_name(template: Path) -> str:
-    return "TestTemplate_" + re.sub(r"\W", "_", template.stem)
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-javascript", "without-javascript"])
+@pytest.mark.parametrize("name", TEMPLATE_NAMES)
+def test_every_chart_of_a_converted_notebook_is_drawn(converted, chromium_browser, name, javascript):
+    page, expected = converted[name]
+    found = look(chromium_browser, page, javascript)
+    assert len(found) == expected
+    for chart in found:
+        assert chart["img"] and chart["complete"] and chart["natural"] > 0, chart
+        assert 0 < chart["shown"] <= chart["page"] and chart["height"] > 50, chart
 
 
-for _template in TEMPLATES:
-    globals()[class_name(_template)] = type(class_name(_template), (TemplateChecks,), {"TEMPLATE": _template})
+@pytest.mark.parametrize("name", TEMPLATE_NAMES)
+def test_nbconvert_keeps_the_image_and_runs_no_chart_script(converted, name):
+    page, expected = converted[name]
+    html = page.read_text(encoding="utf-8")
+    # nbconvert writes the HTML again (attributes in another order): count by class
+    assert len(re.findall(r'<img[^>]*class="tradetalks-chart-static"[^>]*src="data:image/png;base64,', html)) == expected
+    assert "vegaEmbed(" not in html
 
 
-def test_every_template_is_covered():
+def test_every_template_is_covered(converted):
     assert TEMPLATES, "no templates found in notebooks/"
-    classes = {name: cls for name, cls in globals().items() if name.startswith("TestTemplate_")}
-    assert sorted(cls.TEMPLATE for cls in classes.values()) == TEMPLATES
+    assert sorted(converted) == sorted(TEMPLATE_NAMES) == sorted(p.stem for p in (REPO_ROOT / "notebooks").glob("*.ipynb"))
 
 
 def test_the_templates_hold_charts(built_site):
