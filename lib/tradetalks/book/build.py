@@ -351,8 +351,10 @@ def _build_in(staging: Path, plan: Plan, pages: list[Page], keys: dict[str, str]
     externalise_chart_images(html)
     complete_home_page(html, str(_config(staging).get("title") or ""))
     link_site(html)
-    if settle_citations(html)[1]:
-        print("The plan has no page listing the sources: citations are shown as numbers without links.", flush=True)
+    unlinked = settle_citations(html)[1]
+    if unlinked:
+        print(f"{unlinked} citation{'s' if unlinked != 1 else ''} name sources that no page of the plan lists: "
+              "shown as numbers without links.", flush=True)
     write_search_pages(html)
     try:
         harden_site(html)
