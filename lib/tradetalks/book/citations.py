@@ -16,7 +16,8 @@ from bs4 import BeautifulSoup
 from ..report.common import source_anchor
 
 _ANCHOR = re.compile(r"""\bid=["'](""" + re.escape(source_anchor("")) + r"""[^"']+)["']""")
-_CITATION = re.compile(r'href="[^"#]*\.html#' + re.escape(source_anchor("")))
+#: (page, anchor) of each citation link, read from a page's HTML without parsing it
+_CITATION_TARGET = re.compile(r'href="([^"#/:]*\.html)#(' + re.escape(source_anchor("")) + r'[^"]*)"')
 
 
 def settle_citations(site: Path, folder: str = "generated") -> tuple[int, int]:
@@ -27,8 +28,10 @@ def settle_citations(site: Path, folder: str = "generated") -> tuple[int, int]:
     holder = {anchor: page.name for page, text in texts.items() for anchor in _ANCHOR.findall(text)}
     moved = unlinked = 0
     for page, text in texts.items():
-        if not _CITATION.search(text):
-            continue
+        targets = _CITATION_TARGET.findall(text)
+        if text.count(".html#" + source_anchor("")) == len(targets) and all(
+                holder.get(anchor) == target for target, anchor in targets):
+            continue  # every citation of the page already leads to its source (the book as planned): no parse
         soup = BeautifulSoup(text, "html.parser")
         changed = False
         for a in soup.find_all("a", href=_CITATION_HREF):
