@@ -350,14 +350,14 @@ def _build_in(staging: Path, plan: Plan, pages: list[Page], keys: dict[str, str]
         raise _Failed(EXIT_BOOK, f"jupyter-book produced no {html / 'index.html'}; nothing published.")
     externalise_chart_images(html)
     complete_home_page(html, str(_config(staging).get("title") or ""))
-    link_site(html)
+    link_site(html, workers=jobs)
     unlinked = settle_citations(html)[1]
     if unlinked:
         print(f"{unlinked} citation{'s' if unlinked != 1 else ''} name sources that no page of the plan lists: "
               "shown as numbers without links.", flush=True)
-    write_search_pages(html)
+    write_search_pages(html, workers=jobs)
     try:
-        harden_site(html)
+        harden_site(html, workers=jobs)
     except UnsafePageError as exc:
         raise _Failed(EXIT_BOOK, f"Refused to publish: {exc}. Text from the data must be escaped where it enters a page.") from None
     dead = dead_links(html)

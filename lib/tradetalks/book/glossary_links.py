@@ -7,6 +7,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup, NavigableString
 
 from ..report.glossary import anchor, patterns
+from .processes import map_in_children
 
 GLOSSARY_PAGE = "glossary.html"
 _SKIP = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "script", "style", "code", "pre", "button", "nav", "table"}
@@ -51,8 +52,9 @@ def link_terms(page: Path) -> int:
     return linked
 
 
-def link_site(site: Path, folder: str = "generated") -> int:
-    """Link the terms on every page of the book; nothing when the plan left the glossary page out."""
+def link_site(site: Path, folder: str = "generated", workers: int = 1) -> int:
+    """Link the terms on every page of the book (``workers`` pages at a time); nothing when the plan left
+    the glossary page out."""
     if not (site / folder / GLOSSARY_PAGE).is_file():
         return 0
-    return sum(link_terms(page) for page in sorted((site / folder).glob("*.html")))
+    return sum(map_in_children(link_terms, sorted((site / folder).glob("*.html")), workers))

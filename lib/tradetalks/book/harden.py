@@ -8,11 +8,13 @@ article could only come from text that escaped escaping, so it stops the build i
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from .processes import map_in_children
 from .provenance import SITE_ROOT
 
 #: The policy every page carries (as <meta http-equiv>; the site is static and often opened from disk).
@@ -98,9 +100,8 @@ def harden_page(page: Path, site: Path) -> None:
     page.write_text(text, encoding="utf-8")
 
 
-def harden_site(site: Path) -> int:
-    """Harden every HTML page of ``site``; return how many."""
+def harden_site(site: Path, workers: int = 1) -> int:
+    """Harden every HTML page of ``site`` (``workers`` pages at a time); return how many."""
     pages = [p for p in sorted(site.rglob("*.html")) if p.relative_to(site).parts[0] not in ("_static", "_sources")]
-    for page in pages:
-        harden_page(page, site)
+    map_in_children(functools.partial(harden_page, site=site), pages, workers)
     return len(pages)

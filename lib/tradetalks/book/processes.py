@@ -14,6 +14,7 @@ child holds its "alive" pipe, so the child watches the build process itself.
 """
 from __future__ import annotations
 
+import concurrent.futures as cf
 import ctypes
 import multiprocessing
 import os
@@ -21,6 +22,11 @@ import select
 import signal
 import threading
 import time
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 #: Imported by the fork server once: the page workers' and Jupyter Book's own imports.
 PRELOAD = [
@@ -29,6 +35,17 @@ PRELOAD = [
     "jupyter_book.cli.main", "jupyter_book.sphinx", "sphinx.application", "sphinx.builders.html",
     "myst_nb.sphinx_ext", "sphinx_book_theme", "pydata_sphinx_theme",
 ]
+
+
+def map_in_children(function: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
+    """``[function(item) for item in items]``, shared out among ``workers`` children when there are several
+    (a module-level ``function``; an exception in a child is raised here)."""
+    if workers <= 1 or len(items) < 2:
+        return [function(item) for item in items]
+    workers = min(workers, len(items))
+    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context(), initializer=child_setup,
+                                initargs=(dict(os.environ), os.getpid())) as pool:
+        return list(pool.map(function, items, chunksize=max(1, len(items) // (workers * 4))))
 
 
 def context() -> multiprocessing.context.BaseContext:

@@ -13,6 +13,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from ..charts.render import script_safe_json
+from .processes import map_in_children
 
 PAGES_SCRIPT = "_static/search-pages.js"
 
@@ -27,14 +28,15 @@ def page_text(page: Path) -> str:
     return " ".join(main.get_text(" ").split())
 
 
-def write_search_pages(site: Path) -> Path:
-    """``_static/search-pages.js``: each page's text, as the search page's excerpts need it."""
-    pages = {}
-    for page in sorted(site.rglob("*.html")):
-        rel = page.relative_to(site).as_posix()
-        if rel.startswith(("_static/", "_sources/")) or rel in ("search.html", "genindex.html"):
-            continue
-        pages[rel[: -len(".html")]] = f'<div role="main">{html.escape(page_text(page))}</div>'
+def write_search_pages(site: Path, workers: int = 1) -> Path:
+    """``_static/search-pages.js``: each page's text, as the search page's excerpts need it (read ``workers``
+    pages at a time)."""
+    chosen = [page for page in sorted(site.rglob("*.html"))
+              if not page.relative_to(site).as_posix().startswith(("_static/", "_sources/"))
+              and page.relative_to(site).as_posix() not in ("search.html", "genindex.html")]
+    texts = map_in_children(page_text, chosen, workers)
+    pages = {page.relative_to(site).as_posix()[: -len(".html")]: f'<div role="main">{html.escape(text)}</div>'
+             for page, text in zip(chosen, texts)}
     target = site / PAGES_SCRIPT
     target.write_text("window.TRADETALKS_SEARCH_PAGES = " + script_safe_json(pages) + ";\n", encoding="utf-8")
     return target
