@@ -65,9 +65,10 @@ check: lint
 # then the unit, build, site, browser and PDF tests and strict nbval on the published notebooks
 # (--dist loadscope keeps a module's shared fixtures, e.g. the browser visits, and a notebook's cells
 # on one worker). The templates run top to bottom in tests/test_notebook_charts.py.
-# No test may skip here (TRADETALKS_NO_SKIPS): every part is required.
+# No test may skip here (TRADETALKS_NO_SKIPS): every part is required. nbval reads the chart images the
+# build drew from its image cache (TRADETALKS_CHART_CACHE; see tradetalks.charts.image_cache).
 test: book system-deps lint
-	TRADETALKS_NO_SKIPS=1 $(VENV)/bin/python -m pytest -n $(JOBS) --dist loadscope --durations=15 \
+	TRADETALKS_NO_SKIPS=1 TRADETALKS_CHART_CACHE=$(CURDIR)/book/_build/cache/charts $(VENV)/bin/python -m pytest -n $(JOBS) --dist loadscope --durations=15 \
 	  tests --nbval book/_build/notebooks
 
 # The book as one PDF (title page, contents, every section, page numbers), printed from the

@@ -31,6 +31,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..charts import image_cache
 from ..paths import DEFAULT_PLAN, REPO_ROOT, resolve_data_dir
 from . import processes
 from .cache import PageCache, data_fingerprint, page_key
@@ -181,7 +182,7 @@ def build(
     out           output root (default ``<book_dir>/_build``): the site goes to
                   ``<out>/html``, executed notebooks to ``<out>/notebooks``.
     keep_staging  keep the staging folder (also on failure) for inspection.
-    force         execute every notebook even if its cached result is still valid.
+    force         execute every notebook even if its cached result is still valid (and draw every chart).
     book_dir      folder with ``_config.yml``, ``_static/``, ``_templates/`` and extra ``*.md``
                   (default: the plan's folder).
     root          folder that template paths and relative ``data_dir`` values are
@@ -291,6 +292,8 @@ def _build_in(staging: Path, plan: Plan, pages: list[Page], keys: dict[str, str]
 
     # 3. execute (or reuse cached pages)
     page_stats: dict[str, dict[str, Any]] = {}
+    if force:  # every chart drawn again too
+        shutil.rmtree(cache.chart_images, ignore_errors=True)
     to_run: list[Job] = []
     total = len(pages)
     for page in pages:
@@ -323,7 +326,8 @@ def _build_in(staging: Path, plan: Plan, pages: list[Page], keys: dict[str, str]
         return True
 
     t_exec = time.perf_counter()
-    _results, workers = run_pages(to_run, cwd=root_dir, workers=jobs, timeout=timeout, on_done=done)
+    _results, workers = run_pages(to_run, cwd=root_dir, workers=jobs, timeout=timeout, on_done=done,
+                                  environment={image_cache.ENV: str(cache.chart_images)})
     execute_seconds = time.perf_counter() - t_exec
     if failures:
         raise _Failed(EXIT_NOTEBOOK, failures[0])

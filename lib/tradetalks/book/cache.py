@@ -19,6 +19,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+from ..charts import image_cache
 from ..data import declared_files
 from ..paths import PACKAGE_DIR, resolve_data_dir
 
@@ -96,6 +97,11 @@ class PageCache:
         self.folder = Path(folder)
         self.warnings: list[str] = []
 
+    @property
+    def chart_images(self) -> Path:
+        """The drawn chart images the pages' kernels share (:mod:`tradetalks.charts.image_cache`)."""
+        return self.folder / "charts"
+
     def path(self, key: str) -> Path:
         return self.folder / f"{key}.ipynb"
 
@@ -122,7 +128,9 @@ class PageCache:
         return None
 
     def prune(self, keep: set[str]) -> None:
+        """Remove the pages not in ``keep``, and all but the most recently used chart images."""
         if self.folder.is_dir():
             for entry in self.folder.iterdir():
                 if entry.suffix in (".ipynb", ".tmp") and entry.stem not in keep:
                     entry.unlink(missing_ok=True)
+        image_cache.prune(self.chart_images)

@@ -243,9 +243,10 @@ class Job:
 
 
 def run_pages(jobs: Sequence[Job], *, cwd: Path, workers: int, timeout: int = CELL_TIMEOUT,
-              on_done: Callable[[PageResult], bool] | None = None) -> tuple[list[PageResult], list[WorkerStats]]:
+              on_done: Callable[[PageResult], bool] | None = None,
+              environment: dict[str, str] | None = None) -> tuple[list[PageResult], list[WorkerStats]]:
     """Execute ``jobs`` on ``workers`` kernels; ``on_done`` sees each result as it comes and returns
-    False to stop the rest (e.g. after a failure)."""
+    False to stop the rest (e.g. after a failure). ``environment`` is added to the kernels' own."""
     results: list[PageResult] = []
     stats: dict[int, WorkerStats] = {}
     if not jobs:
@@ -253,7 +254,8 @@ def run_pages(jobs: Sequence[Job], *, cwd: Path, workers: int, timeout: int = CE
     folder = Path(tempfile.mkdtemp(prefix="tradetalks-kernels-"))
     os.chmod(folder, 0o700)  # the kernels' sockets: this user only
     pool = cf.ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), mp_context=processes.context(),
-                                  initializer=_worker_start, initargs=(str(folder), dict(os.environ), os.getpid()))
+                                  initializer=_worker_start,
+                                  initargs=(str(folder), {**os.environ, **(environment or {})}, os.getpid()))
     try:
         futures = {pool.submit(_run_in_worker, j.name, str(j.template), str(j.output), j.parameters, str(cwd),
                                timeout): j for j in jobs}

@@ -37,6 +37,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import escaping
+from . import image_cache
 from .bundle import BUNDLE_FILENAME, vl_version
 from .png import compact_png
 
@@ -184,12 +185,21 @@ def static_spec(spec: Mapping[str, Any], width: int = STATIC_WIDTH) -> dict[str,
 
 def chart_png(spec: Mapping[str, Any], *, scale: float = PNG_SCALE) -> bytes:
     """PNG of ``spec`` rendered offline by vl-convert with Altair's Vega-Lite version (a chart sized to
-    its container is drawn :data:`STATIC_WIDTH` pixels wide)."""
+    its container is drawn :data:`STATIC_WIDTH` pixels wide); read from the image cache where one is named
+    (:mod:`.image_cache`)."""
     import vl_convert as vlc
 
     t0 = time.perf_counter()
     try:
-        return compact_png(vlc.vegalite_to_png(static_spec(spec), vl_version=vl_version(), scale=scale))
+        static = static_spec(spec)
+        cache = image_cache.folder()
+        image_key = image_cache.key(canonical_json(static), vl_version(), scale) if cache else ""
+        if cache and (image := image_cache.get(cache, image_key)) is not None:
+            return image
+        image = compact_png(vlc.vegalite_to_png(static, vl_version=vl_version(), scale=scale))
+        if cache:
+            image_cache.put(cache, image_key, image)
+        return image
     finally:
         _render_seconds[0] += time.perf_counter() - t0
 
