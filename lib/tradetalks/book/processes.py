@@ -49,7 +49,10 @@ def map_in_children(function: Callable[[T], R], items: Sequence[T], workers: int
 
 
 def context() -> multiprocessing.context.BaseContext:
-    """The multiprocessing context of every child of a build."""
+    """The multiprocessing context of every child of a build (a fresh interpreter each where the system
+    has no fork server, e.g. Windows)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)
     return ctx
@@ -59,8 +62,8 @@ def start() -> None:
     """Start the fork server now (its imports run while the caller goes on); a no-op once running."""
     from multiprocessing import forkserver
 
-    context()
-    forkserver.ensure_running()
+    if context().get_start_method() == "forkserver":
+        forkserver.ensure_running()
 
 
 def _die_with_parent() -> None:
