@@ -182,7 +182,7 @@ def test_custom_report_for_a_window_contains_only_its_events(tmp_path):
     data_with_one_sticking_point(data)
     ds = load_dataset(data)
     out = tmp_path / "report"
-    result = make_report(Request(out=out, start="2025-06-01", end="2025-06-30", data_dir=str(data)))
+    result = make_report(Request(out=out, start="2025-06-01", end="2025-06-30", data_dir=str(data)), jobs=1)
     assert not isinstance(result, int)
     site = out / "html" / "generated"
     expected = q.events_between(ds, "2025-06-01", "2025-06-30")

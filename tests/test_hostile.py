@@ -117,7 +117,8 @@ def hostile_book(tmp_path_factory):
                                                       for p in load_plan(DEFAULT_PLAN).pages}
     plan_path = root / "plan.yml"
     plan_path.write_text(yaml.safe_dump(plan), encoding="utf-8")
-    result = build(plan_path, out=root / "out", book_dir=REPO_ROOT / "book")
+    # one worker: the tests run side by side on the cores already (a second kernel would only start again)
+    result = build(plan_path, out=root / "out", book_dir=REPO_ROOT / "book", jobs=1)
     assert not isinstance(result, int), f"the hostile book did not build (exit {result})"
     return root / "out" / "html", data
 
