@@ -336,6 +336,38 @@ def _pdf_no_chromium(d, monkeypatch):
     return ["pdf", "--build", "never"]
 
 
+def _pdf_damaged_record(d, monkeypatch):
+    """The record beside an earlier PDF is damaged: the PDF is printed again (the printing itself stubbed:
+    what is checked is what the export makes of the record)."""
+    from types import SimpleNamespace
+
+    from tradetalks.book.plan import load_plan
+    from tradetalks.pdf import export
+    from tradetalks.pdf.assemble import book_title
+    from tradetalks.pdf.printer import PrintResult
+    from tradetalks.pdf.record import record_path
+    from tradetalks.pdf.site import pdf_name
+
+    site, out = d.dir.parent / "site", d.dir.parent / "pdf"
+    (site / "_static").mkdir(parents=True)
+    (site / "index.html").write_text("<p>site</p>", encoding="utf-8")
+    pdf = out / pdf_name(book_title(load_plan(DEFAULT_PLAN)))
+    out.mkdir()
+    pdf.write_bytes(b"%PDF-1.7 an earlier print")
+    record_path(pdf).write_text('{"key": "damaged', encoding="utf-8")
+
+    def fake_print(book, target, **options):
+        target.write_bytes(b"%PDF-1.7 printed again")
+        return PrintResult(path=target, pages=1, size=target.stat().st_size, charts_expected=0, charts_drawn=0,
+                           toc=[], passes=1, seconds=0.1)
+
+    monkeypatch.setattr(export, "missing_requirements", lambda: [])
+    monkeypatch.setattr(export, "site_problems", lambda *a, **k: None)
+    monkeypatch.setattr(export, "assemble_book", lambda *a, **k: SimpleNamespace(chapters=[]))
+    monkeypatch.setattr(export, "print_book", fake_print)
+    return ["pdf", "--build", "never", "--site", str(site), "--out", str(out)]
+
+
 def _ingest_no_date(d):
     article = d.dir.parent / "undated.txt"
     article.write_text("Scott Bessent said the talks were productive.\n", encoding="utf-8")
@@ -379,6 +411,7 @@ CASES.update({
     "report-bad-date": _report("--out", "{tmp}/r", "--end", "31/05/2025"),
     "report-no-events": _no_events,
     "pdf-no-chromium": _pdf_no_chromium,
+    "pdf-damaged-record": _pdf_damaged_record,
 })
 
 

@@ -80,3 +80,12 @@ def test_vl_convert_draws_a_specification_to_the_same_bytes_in_another_process(m
     there = subprocess.run([sys.executable, "-c", code, json.dumps(spec())], capture_output=True, check=True,
                            env=env).stdout
     assert there == here
+
+
+def test_a_cache_folder_that_cannot_be_used_only_means_drawing(tmp_path, monkeypatch):
+    """Named but unusable (here a file, not a folder): every image is drawn, nothing fails."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file", encoding="utf-8")
+    monkeypatch.setenv(image_cache.ENV, str(blocker))
+    assert render.chart_png(spec()).startswith(b"\x89PNG")
+    assert blocker.read_text(encoding="utf-8") == "a file"

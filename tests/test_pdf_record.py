@@ -9,7 +9,7 @@ import pytest
 from tradetalks.book.plan import load_plan
 from tradetalks.paths import DEFAULT_PLAN
 from tradetalks.pdf.printer import PrintResult
-from tradetalks.pdf.record import print_key, record_path, still_printed, write_record
+from tradetalks.pdf.record import RecordError, print_key, record_path, still_printed, write_record
 
 PDF_NAME = "book.pdf"
 CHROMIUM = "/usr/bin/chromium"
@@ -47,16 +47,19 @@ def test_a_recorded_print_stands_while_its_key_holds(printed):
 
 
 def test_a_record_does_not_stand_for_another_key_a_changed_pdf_or_a_broken_record(printed):
+    """Another key or a changed PDF: printed again; a damaged record: said so (docs/faults.md pdf-damaged-record)."""
     assert still_printed(printed.path, "k1") is None, "no record yet"
     write_record(printed, "k1")
     assert still_printed(printed.path, "k2") is None
     printed.path.write_bytes(b"%PDF-1.7 another print, longer")
     assert still_printed(printed.path, "k1") is None
     record_path(printed.path).write_text("{not json", encoding="utf-8")
-    assert still_printed(printed.path, "k1") is None
+    with pytest.raises(RecordError, match="not JSON"):
+        still_printed(printed.path, "k1")
     other_shape = {"path": PDF_NAME, "size": printed.path.stat().st_size, "unknown": 1}
     record_path(printed.path).write_text(json.dumps({"key": "k1", "result": other_shape}), encoding="utf-8")
-    assert still_printed(printed.path, "k1") is None
+    with pytest.raises(RecordError, match="another shape"):
+        still_printed(printed.path, "k1")
 
 
 def test_the_key_changes_with_every_file_of_the_site_but_the_pdf_copy(site):

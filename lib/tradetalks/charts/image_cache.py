@@ -11,6 +11,7 @@ scale, the vl-convert version and the code that makes the image small. Unset, ev
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -61,7 +62,8 @@ def put(where: Path, image_key: str, image: bytes) -> None:
         part.write_bytes(image)
         os.replace(part, path)
     except OSError:
-        part.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            part.unlink()
 
 
 def prune(where: Path, keep: int = MAX_ENTRIES) -> int:

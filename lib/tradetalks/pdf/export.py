@@ -43,7 +43,7 @@ from ..paths import DEFAULT_PLAN
 from .assemble import assemble_book, book_title
 from .chromium import find_chromium
 from .printer import PrintResult, print_book
-from .record import print_key, still_printed, write_record
+from .record import RecordError, print_key, still_printed, write_record
 from .site import (
     DEFAULT_OUT,
     DEFAULT_SITE,
@@ -104,7 +104,12 @@ def export_pdf(
     target = out_dir / pdf_name(book_title(plan))
     chromium = find_chromium() or ""
     key = print_key(site_dir, plan, target.name, chromium)
-    kept = None if force or keep_html else still_printed(target, key)
+    kept = None
+    if not (force or keep_html):
+        try:
+            kept = still_printed(target, key)
+        except RecordError as exc:
+            print(f"warning: {exc}; printing the PDF again.", file=sys.stderr, flush=True)
     if kept is not None:
         say(f"The PDF is up to date: nothing it is printed from changed since {target.name} was printed.")
         result = kept

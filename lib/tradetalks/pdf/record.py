@@ -69,14 +69,32 @@ def write_record(result: PrintResult, key: str) -> None:
     os.replace(part, target)
 
 
+class RecordError(Exception):
+    """A record beside the PDF that cannot be read (damaged, or not written by this tool)."""
+
+
+def _unreadable(path: Path, reason: str) -> str:
+    return f"the print record {path} cannot be read ({reason})"
+
+
 def still_printed(pdf: Path, key: str) -> PrintResult | None:
-    """The recorded print of ``pdf`` if it was printed from what ``key`` stands for and is unchanged, else None."""
+    """The recorded print of ``pdf`` if it was printed from what ``key`` stands for and is unchanged, else
+    None (no record, or the PDF is stale); :class:`RecordError` if the record cannot be read."""
+    path = record_path(pdf)
     try:
-        record = json.loads(record_path(pdf).read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
         size = pdf.stat().st_size
-    except (OSError, ValueError):
+    except FileNotFoundError:
         return None
-    if not isinstance(record, dict) or record.get("key") != key or not isinstance(record.get("result"), dict):
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RecordError(_unreadable(path, str(exc))) from None
+    try:
+        record = json.loads(text)
+    except ValueError:
+        raise RecordError(_unreadable(path, "not JSON")) from None
+    if not isinstance(record, dict) or not isinstance(record.get("result"), dict):
+        raise RecordError(_unreadable(path, "not a print record"))
+    if record.get("key") != key:
         return None
     fields = dict(record["result"])
     if fields.get("path") != pdf.name or fields.get("size") != size:
@@ -85,5 +103,5 @@ def still_printed(pdf: Path, key: str) -> PrintResult | None:
     fields["toc"] = [tuple(entry) for entry in fields.get("toc", [])]
     try:
         return PrintResult(**fields)
-    except TypeError:  # a record of another shape
-        return None
+    except TypeError:
+        raise RecordError(_unreadable(path, "a record of another shape")) from None
