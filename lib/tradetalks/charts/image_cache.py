@@ -11,12 +11,12 @@ scale, the vl-convert version and the code that makes the image small. Unset, ev
 """
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import os
 from pathlib import Path
 
+from ..files import write_whole
 from . import png
 
 ENV = "TRADETALKS_CHART_CACHE"
@@ -55,15 +55,11 @@ def get(where: Path, image_key: str) -> bytes | None:
 
 def put(where: Path, image_key: str, image: bytes) -> None:
     """Store ``image`` (whole or not at all); a folder that cannot be written is left alone."""
-    path = where / f"{image_key}.png"
-    part = where / f".{image_key}.{os.getpid()}.part"
     try:
         where.mkdir(parents=True, exist_ok=True)
-        part.write_bytes(image)
-        os.replace(part, path)
+        write_whole(where / f"{image_key}.png", image)
     except OSError:
-        with contextlib.suppress(OSError):
-            part.unlink()
+        pass
 
 
 def prune(where: Path, keep: int = MAX_ENTRIES) -> int:

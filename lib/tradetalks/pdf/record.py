@@ -11,10 +11,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 from pathlib import Path
 
 from ..book.plan import Plan
+from ..files import write_whole
 from .printer import PrintResult
 from .site import STYLESHEET
 
@@ -63,10 +63,7 @@ def write_record(result: PrintResult, key: str) -> None:
     """Leave the record of ``result`` beside its PDF (written whole or not at all)."""
     fields = dataclasses.asdict(result)
     fields["path"], fields["kept"] = result.path.name, False
-    target = record_path(result.path)
-    part = target.with_name(f".{target.name}.{os.getpid()}.part")
-    part.write_text(json.dumps({"key": key, "result": fields}, indent=1) + "\n", encoding="utf-8")
-    os.replace(part, target)
+    write_whole(record_path(result.path), (json.dumps({"key": key, "result": fields}, indent=1) + "\n").encode("utf-8"))
 
 
 class RecordError(Exception):
